@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make site` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: site check serve test bench schema clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+site: $(VENV)/.runtime  ## check the evidence log, generate pages, build site/
+	$(PY) -m scripts build
+
+check: $(VENV)/.runtime  ## check the evidence log only
+	$(PY) -m scripts check
+
+serve: $(VENV)/.runtime  ## live preview on http://127.0.0.1:8000/
+	$(PY) -m scripts serve
+
+schema: $(VENV)/.runtime  ## rewrite evidence/schema.json from the record schema
+	$(PY) -m scripts schema
+
+test: $(VENV)/.test  ## run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test  ## benchmarks (figures for humans; slow)
+	$(PY) -m scripts bench
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,1 @@
+"""Static news-and-evidence archive generator: evidence log -> pages, media, feeds -> MkDocs site."""

@@ -1,0 +1,43 @@
+"""What each command does; the CLI only parses arguments and calls these."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import jsonschema
+from .evidence import load_archive
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def check(args: argparse.Namespace) -> int:
+    loaded = load_archive(args.root)
+    report = loaded.report
+    for problem in report.sorted():
+        _out(problem.github() if args.format == "github" else str(problem))
+    summary = report.summary(loaded.files)
+    if args.strict and report.warnings and not report.errors:
+        summary += " (warnings fail in --strict mode)"
+    _out(summary)
+    return 1 if report.failed(args.strict) else 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    path = args.root / "evidence" / "schema.json"
+    text = jsonschema.render()
+    current = path.read_text("utf-8") if path.is_file() else None
+    if args.check:
+        if current != text:
+            _out("evidence/schema.json is out of date: run python -m scripts schema")
+            return 1
+        _out("evidence/schema.json is current")
+        return 0
+    if current != text:
+        path.write_text(text, "utf-8")
+        _out("wrote evidence/schema.json")
+    else:
+        _out("evidence/schema.json is current")
+    return 0

@@ -1,0 +1,226 @@
+"""Load and validate the whole evidence log: registries, entries, references and media.
+
+Everything is read and checked before anything is written; the result is an
+``Archive`` (or None) and a ``Report`` holding every problem found.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from . import schema, yamlfile
+from .hashcache import HashCache
+from .model import Actor, Archive, Entry, Tag
+from .problems import Report
+from .spec import INVALID, Ctx, did_you_mean
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the log lives, relative to the repository root."""
+
+    root: Path
+
+    @property
+    def evidence(self) -> Path:
+        return self.root / "evidence"
+
+    @property
+    def entries(self) -> Path:
+        return self.evidence / "entries"
+
+    @property
+    def media(self) -> Path:
+        return self.evidence / "media"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache"
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+@dataclass
+class Loaded:
+    """The result of a check: the archive (None when there were errors), problems, file count."""
+
+    archive: Archive | None
+    report: Report
+    files: int
+
+
+def _load_registry(paths: Paths, name: str, spec, report: Report) -> dict | None:
+    path = paths.evidence / name
+    rel = paths.rel(path)
+    if not path.is_file():
+        report.error(rel, 1, 1, f"registry file {rel} is missing", "create it, even if empty: {}")
+        return None
+    root = yamlfile.load(path, rel, report)
+    if root is None:
+        return None
+    value = spec.check(root, Ctx(rel, report), "")
+    return None if value is INVALID else value
+
+
+def _entry_files(paths: Paths, report: Report) -> list[Path]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(paths.entries):
+        dirnames.sort()
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if name.endswith(".yaml"):
+                files.append(p)
+            elif name.endswith(".yml"):
+                report.error(paths.rel(p), 1, 1, "entry files must end in .yaml", f"rename it to {p.stem}.yaml")
+    return files
+
+
+def _check_id(rel: str, stem: str, seen: dict[str, str], report: Report) -> bool:
+    if not re.fullmatch(schema.ID_PATTERN, stem) or len(stem) > schema.ID_MAX:
+        report.error(rel, 1, 1, f"file name '{stem}' is not a valid entry id",
+                     "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. 2016-01-07-anrt-communique")
+        return False
+    if stem in seen:
+        report.error(rel, 1, 1, f"entry id '{stem}' is already used by {seen[stem]}", "ids must be unique: rename one file")
+        return False
+    seen[stem] = rel
+    return True
+
+
+def _type_rules(fields: dict, root: yaml.MappingNode, ctx: Ctx) -> None:
+    etype = fields.get("type")
+    if etype is None:
+        return
+    for applies, path, message in schema.TYPE_RULES:
+        negated = applies.startswith("*-")
+        if (etype == applies[2:]) if negated else (etype != applies):
+            continue
+        if not _present(root, path):
+            ctx.error(root, f"{etype}: {message}" if not negated else f"'{etype}' entry {message}")
+
+
+def _present(node: yaml.Node, path: str) -> bool:
+    """Tell whether a dotted field path is written (valid or not) and not empty."""
+    for part in path.split("."):
+        if not isinstance(node, yaml.MappingNode):
+            return False
+        node = next((v for k, v in node.value if k.value == part), None)
+        if node is None:
+            return False
+    return bool(node.value)
+
+
+def _check_refs(ctx: Ctx, known: dict[str, set[str]], entry_id: str) -> None:
+    where = {"actors": "evidence/actors.yaml", "tags": "evidence/tags.yaml"}
+    for registry, value, node in ctx.refs:
+        if registry == "media":
+            continue
+        if registry == "entries" and value == entry_id:
+            ctx.error(node, f"entry '{value}' lists itself as related")
+        elif value not in known[registry]:
+            if registry == "entries":
+                ctx.error(node, f"related entry '{value}' does not exist", did_you_mean(value, sorted(known["entries"])))
+            else:
+                ctx.error(node, f"{registry[:-1]} '{value}' is not in {where[registry]}",
+                          did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+
+
+def _check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: HashCache) -> None:
+    media_root = paths.media.resolve()
+    nodes = _media_nodes(root)
+    for item, (file_node, sha_node) in zip(fields.get("media", ()), nodes):
+        name = item.get("file")
+        if not name:
+            continue
+        if not name.lower().endswith(schema.MEDIA_EXTENSIONS):
+            ctx.error(file_node, f"media file '{name}' is not an accepted image format",
+                      "use JPEG, PNG, WebP, GIF, TIFF or AVIF; SVG is refused")
+            continue
+        path = paths.media / name
+        if not os.path.lexists(path):
+            ctx.error(file_node, f"media file '{name}' not found in evidence/media/")
+            continue
+        real = path.resolve()
+        if not real.is_relative_to(media_root):
+            ctx.error(file_node, f"media file '{name}' points outside evidence/media/", "replace the link with the file itself")
+            continue
+        if not real.is_file():
+            ctx.error(file_node, f"media file '{name}' is not a regular file")
+            continue
+        if "sha256" in item and (actual := hashes.sha256(real)) != item["sha256"]:
+            ctx.error(sha_node or file_node, f"sha256 does not match media file '{name}' (the file's is {actual})",
+                      f"if the file was replaced on purpose, run: python -m scripts hash {ctx.rel}")
+
+
+def _media_nodes(root: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node | None]]:
+    """Return the (file, sha256) value nodes of each media item, for error positions."""
+    for key, value in root.value:
+        if key.value == "media" and isinstance(value, yaml.SequenceNode):
+            out = []
+            for item in value.value:
+                if isinstance(item, yaml.MappingNode):
+                    d = {k.value: v for k, v in item.value}
+                    out.append((d.get("file", item), d.get("sha256")))
+                else:
+                    out.append((item, None))
+            return out
+    return []
+
+
+def _warnings(fields: dict, root: yaml.MappingNode, ctx: Ctx) -> None:
+    quote = fields.get("quote")
+    if quote and len(quote.get("text", "").split()) > 25:
+        node = next(v for k, v in root.value if k.value == "quote")
+        ctx.warning(node, "quote is longer than 25 words", "quote a short excerpt and summarise the rest")
+    if fields.get("type") == "petition" and "signatures" not in fields:
+        ctx.warning(root, "petition without 'signatures'", "add {count, as_of} if a source reports a count")
+
+
+def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
+    """Read and validate the whole evidence log under ``root``."""
+    paths = Paths(root)
+    report = Report()
+    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report)
+    tags = _load_registry(paths, "tags.yaml", schema.TAGS, report)
+    files = _entry_files(paths, report)
+    spec = schema.entry_spec(today)
+    seen: dict[str, str] = {}
+    parsed: list[tuple[str, str, yaml.Node, dict, Ctx]] = []
+    for path in files:
+        rel = paths.rel(path)
+        id_ok = _check_id(rel, path.stem, seen, report)
+        node = yamlfile.load(path, rel, report)
+        if node is None:
+            continue
+        ctx = Ctx(rel, report)
+        fields = spec.check(node, ctx, "")
+        if fields is INVALID:
+            continue
+        _type_rules(fields, node, ctx)
+        _warnings(fields, node, ctx)
+        if id_ok:
+            parsed.append((path.stem, rel, node, fields, ctx))
+    known = {"actors": set(actors or ()), "tags": set(tags or ()), "entries": set(seen)}
+    hashes = HashCache(paths.cache / "sha256.json")
+    for entry_id, rel, node, fields, ctx in parsed:
+        if actors is not None and tags is not None:
+            _check_refs(ctx, known, entry_id)
+        _check_media(ctx, fields, node, paths, hashes)
+    hashes.save()
+    count = len(files) + 2
+    if report.errors or actors is None or tags is None:
+        return Loaded(None, report, count)
+    archive = Archive(
+        entries=[Entry.from_fields(i, rel, f) for i, rel, _, f, _ in parsed],
+        actors={k: Actor(id=k, **v) for k, v in actors.items()},
+        tags={k: Tag(id=k, **v) for k, v in tags.items()},
+    )
+    return Loaded(archive, report, count)

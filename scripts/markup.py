@@ -1,0 +1,89 @@
+"""The small Markdown subset allowed in summaries and notes: paragraphs, *emphasis*, [links](https://…).
+
+It is checked here and rendered here to escaped HTML, so no text from the evidence log
+ever reaches a Markdown or HTML parser that could turn it into live markup.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import yaml
+
+from .spec import HTTP_URL, INVALID, Ctx, Text
+
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
+_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(\*|_)(?=\S)(.+?)(?<=\S)\3", re.S)
+_IMAGE = re.compile(r"!\[")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:", re.M)
+_BLOCK = re.compile(r"^ {0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|\|)", re.M)
+
+
+class Markdown(Text):
+    """Text in the Markdown subset; links must be http(s)."""
+
+    def __init__(self, doc: str = "", max_len: int = 0):
+        super().__init__(doc=doc, max_len=max_len, multiline=True)
+
+    def check(self, node: yaml.Node, ctx: Ctx, name: str):
+        text = super().check(node, ctx, name)
+        if text is INVALID:
+            return INVALID
+        ok = True
+        if _IMAGE.search(text):
+            ctx.error(node, f"images are not allowed in '{name}'", "add pictures as media items")
+            ok = False
+        if _REFDEF.search(text):
+            ctx.error(node, f"reference-style links are not allowed in '{name}'", "write [text](https://…)")
+            ok = False
+        for m in _LINK.finditer(text):
+            if not HTTP_URL.match(m.group(2)):
+                ctx.error(node, f"link in '{name}' must point to an http(s) address (got '{m.group(2)[:60]}')",
+                          "write [text](https://…)")
+                ok = False
+        if ok and (m := _BLOCK.search(text)):
+            ctx.warning(node, f"'{name}' uses Markdown that is not supported ('{m.group(1).strip()}' at the start of a line)",
+                        "only paragraphs, *emphasis* and [links](https://…) are rendered; the rest shows as typed")
+        return text if ok else INVALID
+
+
+def _inline(text: str) -> str:
+    """Render emphasis and links in one paragraph; escape everything else."""
+    out, pos = [], 0
+    for m in _LINK.finditer(text):
+        out.append(_emphasis(text[pos:m.start()]))
+        url = m.group(2)
+        if HTTP_URL.match(url):
+            out.append(f'<a href="{escape(url)}" rel="nofollow noopener">{_emphasis(m.group(1))}</a>')
+        else:  # the checker refuses these; render inert if one slips through
+            out.append(escape(m.group(0)))
+        pos = m.end()
+    out.append(_emphasis(text[pos:]))
+    return "".join(out)
+
+
+def _emphasis(text: str) -> str:
+    out, pos = [], 0
+    for m in _EMPH.finditer(text):
+        out.append(escape(text[pos:m.start()]))
+        if m.group(1):
+            out.append(f"<strong>{escape(m.group(2))}</strong>")
+        else:
+            out.append(f"<em>{escape(m.group(4))}</em>")
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def to_html(text: str) -> str:
+    """Render the Markdown subset to HTML paragraphs; every character of input is escaped."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{_inline(' '.join(p.split()))}</p>" for p in paragraphs)
+
+
+def to_text(text: str) -> str:
+    """Return the plain text of the Markdown subset (for feeds' text and page descriptions)."""
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _EMPH.sub(lambda m: m.group(2) or m.group(4), text)
+    return " ".join(text.split())

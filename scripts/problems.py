@@ -1,0 +1,71 @@
+"""Problems found in the evidence log, reported as ``PATH:LINE:COL: severity: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem at one place; ``line`` and ``col`` are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}{hint}"
+
+    def github(self) -> str:
+        """Return the problem as a GitHub Actions annotation line."""
+        kind = "error" if self.severity == ERROR else "warning"
+        text = self.message + (f" ({self.hint})" if self.hint else "")
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::{kind} file={path},line={self.line},col={self.col}::{text}"
+
+
+@dataclass
+class Report:
+    """Collects every problem of a run, so that all of them are shown at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, col, ERROR, message, hint))
+
+    def warning(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, col, WARNING, message, hint))
+
+    def extend(self, other: "Report") -> None:
+        self.problems.extend(other.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    def sorted(self) -> list[Problem]:
+        """Return the problems ordered by file, then position; duplicates dropped."""
+        return sorted(set(self.problems))
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def summary(self, files: int) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        return f"checked {files} file{'s' if files != 1 else ''}: {e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+
+
+class BuildError(Exception):
+    """A problem that stops a build; its message is shown to the user as it is."""
