@@ -11,6 +11,7 @@ from . import commands
 
 EPILOG = {
     "check": "example:\n  python -m scripts check --strict\n  python -m scripts check --format github",
+    "build": "example:\n  python -m scripts build            # what `make site` runs\n  python -m scripts build --no-mkdocs",
     "schema": "example:\n  python -m scripts schema            # rewrite evidence/schema.json\n  python -m scripts schema --check    # fail if it is out of date",
 }
 
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
     c.add_argument("--format", choices=("text", "github"), default="text",
                    help="github prints annotations that show on a pull request's diff")
+    b = add("build", "Check the log, generate pages and feeds into content/, and build site/ with MkDocs.")
+    b.add_argument("--strict", action="store_true", help="fail on warnings too")
+    b.add_argument("--no-mkdocs", action="store_true", help="only generate content/ (no site/)")
     s = add("schema", "Write evidence/schema.json from the record schema.")
     s.add_argument("--check", action="store_true", help="only check that the file is current")
     return p

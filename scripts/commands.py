@@ -41,3 +41,35 @@ def schema(args: argparse.Namespace) -> int:
     else:
         _out("evidence/schema.json is current")
     return 0
+
+
+def _print_problems(loaded, fmt: str = "text") -> None:
+    for problem in loaded.report.sorted():
+        _out(problem.github() if fmt == "github" else str(problem))
+
+
+def build(args: argparse.Namespace) -> int:
+    import os
+    import time
+
+    from . import build as pipeline
+    from .problems import BuildError
+
+    t0 = time.perf_counter()
+    try:
+        result = pipeline.generate(args.root, strict=args.strict)
+        _print_problems(result.loaded)
+        if not result.outputs:
+            _out(result.loaded.report.summary(result.loaded.files) + "; nothing was written")
+            return 1
+        if args.no_mkdocs:
+            return 0
+        os.environ.setdefault("SOURCE_DATE_EPOCH", pipeline.source_date_epoch(result.loaded))
+        t1 = time.perf_counter()
+        pipeline.mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
+    except BuildError as exc:
+        _out(f"error: {exc}")
+        return 1
+    _out(f"built site/ from {len(result.loaded.archive.entries)} entries "
+         f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
+    return 0

@@ -63,3 +63,38 @@ class Repo:
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path)
+
+
+def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
+    """A repository with the real mkdocs.yml, overrides and CSS, and synthetic pages and entries."""
+    repo = Repo(root)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    shutil.copytree(FIXTURES / "site" / "content", root / "content")
+    shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
+    for src in sorted((FIXTURES / "site" / "entries").glob("*.yaml")):
+        repo.entry(src.stem, src.read_text("utf-8"), year=src.stem[:4])
+    for id, text in (entries or {}).items():
+        repo.entry(id, text, year=id[:4])
+    return repo
+
+
+def run_build(repo: Repo, *args: str) -> tuple[int, str]:
+    """Run `python -m scripts build` in-process; return exit code and output."""
+    import contextlib
+    import io
+
+    from scripts.cli import main
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(["--root", str(repo.root), "build", *args])
+    return code, buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Repo:
+    """The synthetic archive, built once for the whole session."""
+    repo = make_site_repo(tmp_path_factory.mktemp("site"))
+    code, out = run_build(repo)
+    assert code == 0, out
+    return repo

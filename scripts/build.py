@@ -1,0 +1,84 @@
+"""The pipeline: load → validate → render pages, media, feeds → one guarded writer → MkDocs.
+
+Nothing is written until the whole log has been read and checked, and the site is built
+into a temporary folder that replaces ``site/`` only when MkDocs succeeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config as site_config
+from . import pages
+from .evidence import Loaded, load_archive
+from .output import Output, Writer
+from .problems import BuildError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Generated:
+    loaded: Loaded
+    outputs: list[Output] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def generate(root: Path, strict: bool = False) -> Generated:
+    """Check the log and write every generated file into content/; raise BuildError on problems."""
+    t0 = time.perf_counter()
+    loaded = load_archive(root)
+    result = Generated(loaded, timings={"check": time.perf_counter() - t0})
+    if loaded.report.failed(strict) or loaded.archive is None:
+        return result
+    cfg = site_config.load(root)
+    t1 = time.perf_counter()
+    result.outputs = pages.render(loaded.archive, cfg)
+    result.timings["render"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    stats = Writer(root / "content").write(result.outputs)
+    result.timings["write"] = time.perf_counter() - t2
+    log.info("generated %d files (%d written, %d unchanged, %d removed)",
+             len(result.outputs), stats.written, stats.unchanged, stats.removed)
+    return result
+
+
+def source_date_epoch(loaded: Loaded) -> str:
+    """The build date MkDocs stamps into the sitemap: the newest addition, never the clock."""
+    newest = max((e.added for e in loaded.archive.entries), default=None) if loaded.archive else None
+    if newest is None:
+        return "0"
+    return str(int(time.mktime(newest.timetuple()) - time.timezone))
+
+
+def mkdocs_build(root: Path, site_dir: Path) -> None:
+    """Run MkDocs (strict) into a temporary folder, then swap it in place of ``site_dir``."""
+    from mkdocs.commands.build import build as mk_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    parent = site_dir.parent
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=parent))
+    try:
+        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
+        cfg.docs_dir = str(root / "content")
+        # snippets resolves base_path from the working directory; pin it to this repository
+        cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(root / "content" / "_generated")]
+        mk_build(cfg)
+    except (MkDocsException, SystemExit, OSError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"MkDocs build failed: {exc}; the previous site/ is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = parent / f".site-old-{os.getpid()}"
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(tmp, site_dir)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,49 @@
+"""Site settings read from mkdocs.yml, so the generator and MkDocs agree on names and addresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import BuildError
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_name: str
+    site_url: str
+    repo_url: str = ""
+    repo_branch: str = "main"
+    feed_size: int = 50
+
+    @property
+    def base(self) -> str:
+        """site_url with exactly one trailing slash."""
+        return self.site_url.rstrip("/") + "/"
+
+
+def load(root: Path) -> SiteConfig:
+    """Read the settings the generator needs from ``root/mkdocs.yml``."""
+    path = root / "mkdocs.yml"
+    try:
+        data = yaml.load(path.read_text("utf-8"), Loader=_IgnoreTags)
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"cannot read mkdocs.yml: {exc}") from exc
+    if not isinstance(data, dict) or not data.get("site_url") or not data.get("site_name"):
+        raise BuildError("mkdocs.yml must set site_name and site_url (feeds need absolute links)")
+    extra = data.get("extra") or {}
+    archive = extra.get("archive") or {}
+    return SiteConfig(
+        site_name=str(data["site_name"]), site_url=str(data["site_url"]),
+        repo_url=str(data.get("repo_url") or "").rstrip("/"),
+        repo_branch=str(archive.get("branch", "main")), feed_size=int(archive.get("feed_size", 50)),
+    )
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Safe loader that reads MkDocs' !ENV and !!python tags as plain nodes."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)

@@ -1,0 +1,161 @@
+"""The one writer: every generated file goes through here.
+
+Generated paths are recorded in ``content/.generated.json`` with their SHA-256. A file is
+overwritten or deleted only if it is recorded there and still holds what we wrote; any
+other file at a generated path is hand-written and is never touched (the build stops
+with an error instead).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .problems import BuildError
+
+log = logging.getLogger(__name__)
+MANIFEST = ".generated.json"
+
+
+@dataclass(frozen=True)
+class Output:
+    """A generated file: ``path`` is relative to content/, with either ``data`` or a ``source`` file to copy.
+
+    ``key`` names a source file's content without reading it (e.g. its SHA-256, or a hash of the
+    source and the settings that made it); keyed files are compared by key alone, which keeps
+    warm rebuilds with thousands of images from re-reading them.
+    """
+
+    path: str
+    data: bytes | None = None
+    source: Path | None = None
+    key: str = ""
+
+    def digest(self) -> str:
+        if self.key:
+            return "key:" + self.key
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        h = hashlib.sha256()
+        with open(self.source, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+
+def safe_target(root: Path, rel: str) -> Path:
+    """Join ``rel`` under ``root``, refusing anything that would leave it."""
+    p = PurePosixPath(rel)
+    if p.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/")) or "\\" in rel or rel.startswith("."):
+        raise BuildError(f"refusing to write outside {root}: {rel!r}")
+    return root.joinpath(*p.parts)
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+class Writer:
+    """Writes outputs under ``root`` (content/), only when changed, and removes stale generated files."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.manifest_path = root / MANIFEST
+        self.previous: dict[str, str] = self._read_manifest()
+
+    def _read_manifest(self) -> dict[str, str]:
+        try:
+            return json.loads(self.manifest_path.read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"{self.manifest_path} is unreadable ({exc}); delete it and the generated folders to start over") from exc
+
+    def plan(self, outputs: list[Output]) -> dict[str, tuple[Output, str]]:
+        """Check every output before writing any: no duplicates, no escapes, no hand-written targets."""
+        planned: dict[str, tuple[Output, str]] = {}
+        for out in outputs:
+            if out.path in planned:
+                raise BuildError(f"two generated files want the same path: {out.path}")
+            target = safe_target(self.root, out.path)
+            digest = out.digest()
+            if (target.exists() or target.is_symlink()) and out.path not in self.previous:
+                raise BuildError(f"content/{out.path} exists and was not written by the generator; "
+                                 "move it away (generated paths belong to the generator)")
+            planned[out.path] = (out, digest)
+        return planned
+
+    def write(self, outputs: list[Output]) -> WriteStats:
+        planned = self.plan(outputs)
+        stats = WriteStats()
+        for rel, (out, digest) in sorted(planned.items()):
+            target = safe_target(self.root, rel)
+            if self.previous.get(rel) == digest and target.is_file() and not target.is_symlink():
+                stats.unchanged += 1
+                continue
+            self._check_untouched(rel, target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            if out.data is not None:
+                tmp.write_bytes(out.data)
+            else:
+                _copy(out.source, tmp)
+            os.replace(tmp, target)
+            stats.written += 1
+        stats.removed = self._remove_stale(set(planned))
+        self._save({rel: d for rel, (_, d) in planned.items()})
+        return stats
+
+    def _check_untouched(self, rel: str, target: Path) -> None:
+        """Refuse to overwrite a generated file someone edited by hand."""
+        if rel in self.previous and not self.previous[rel].startswith("key:") and target.is_file() \
+                and not target.is_symlink():
+            if _file_digest(target) != self.previous[rel]:
+                raise BuildError(f"content/{rel} was edited by hand since it was generated; "
+                                 "edit the evidence log instead, or delete the file")
+
+    def _remove_stale(self, keep: set[str]) -> int:
+        removed = 0
+        for rel, digest in sorted(self.previous.items()):
+            if rel in keep:
+                continue
+            target = safe_target(self.root, rel)
+            if target.is_file() and not target.is_symlink() and (digest.startswith("key:") or _file_digest(target) == digest):
+                target.unlink()
+                removed += 1
+                _prune_empty(target.parent, self.root)
+            elif target.exists():
+                log.warning("kept content/%s: it changed since it was generated", rel)
+        return removed
+
+    def _save(self, manifest: dict[str, str]) -> None:
+        tmp = self.manifest_path.with_name(MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", "utf-8")
+        os.replace(tmp, self.manifest_path)
+        self.previous = manifest
+
+
+def _file_digest(path: Path) -> str:
+    return Output(path="x", source=path).digest()
+
+
+def _copy(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)  # same file system: no bytes copied
+    except OSError:
+        with open(source, "rb") as src, open(dest, "wb") as dst:
+            while block := src.read(1 << 20):
+                dst.write(block)
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,209 @@
+"""The built site: every page kind, escaping, feeds in the head, search, privacy, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from conftest import make_site_repo, run_build
+
+ENTRY = "2016-01-07-regulator-communique"
+
+
+def read(repo, rel: str) -> str:
+    return (repo.root / "site" / rel).read_text("utf-8")
+
+
+class Links(HTMLParser):
+    """Collect (tag, attribute, value) for every URL-bearing attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src", "srcset", "action", "poster", "data") and value:
+                self.found.append((tag, name, value))
+
+
+def links(html: str) -> list[tuple[str, str, str]]:
+    p = Links()
+    p.feed(html)
+    return p.found
+
+
+def test_every_page_kind_is_built(built_site):
+    site = built_site.root / "site"
+    for rel in ["index.html", f"entries/{ENTRY}/index.html", "browse/timeline/index.html",
+                "browse/timeline/2016/index.html", "browse/timeline/2017/index.html",
+                "browse/types/index.html", "browse/types/statement/index.html", "browse/actors/index.html",
+                "browse/actors/anrt/index.html", "browse/tags/index.html", "browse/tags/boycott/index.html",
+                "browse/latest/index.html", "format/index.html", "methodology/index.html"]:
+        assert (site / rel).is_file(), rel
+
+
+def test_entry_page_content(built_site):
+    html = read(built_site, f"entries/{ENTRY}/index.html")
+    assert "<h1>Regulator says calls break the licence rules</h1>" in html
+    assert '<time datetime="2016-01-07">7 January 2016</time>' in html
+    assert '<cite lang="fr" dir="ltr">Le régulateur sort de son silence sur la téléphonie</cite>' in html
+    assert '<blockquote lang="fr" dir="ltr"><p>Nous ne faisons que suivre</p></blockquote>' in html
+    assert "statement by <a href=\"../../browse/actors/anrt/\">Regulator (test)</a>" in html
+    assert '<a href="https://example.org/s1" rel="nofollow noopener noreferrer" class="ea-url">' in html
+    assert "<p>Synthetic test entry. The regulator says <em>free calls</em> are not licensed; see " \
+           '<a href="https://example.org/s1" rel="nofollow noopener">the source</a>.</p>' in html
+    assert '<time datetime="2026-11-02">2 November 2026</time>: <p>Fixed the publisher&#x27;s name.</p>' in html
+    # related both ways: written on the Arabic entry, shown here too
+    assert '<a href="../2016-02-arabic-report/">Association criticises the block</a>' in html
+    assert ('<a href="https://github.com/example/voip-archive/edit/main/evidence/entries/2016/'
+            f'{ENTRY}.yaml" rel="nofollow">Suggest a correction</a>') in html
+
+
+def test_arabic_text_is_right_to_left_and_dates_keep_precision(built_site):
+    html = read(built_site, "entries/2016-02-arabic-report/index.html")
+    assert '<cite lang="ar" dir="rtl">جمعية تنتقد حجب المكالمات</cite>' in html
+    assert '<blockquote lang="ar" dir="rtl"><p>حرية التواصل</p></blockquote>' in html
+    assert '<time datetime="2016-02">February 2016 (approx.)</time>' in html
+    assert "with &quot;quotes&quot; &amp; ampersands, and a &lt; b." in html
+    assert "<dd>Example Press &amp; Co</dd>" in html
+    assert '<time datetime="2017">2017</time>' in read(built_site, "entries/2017-report/index.html")
+
+
+def test_browse_pages_list_the_right_entries(built_site):
+    actor = read(built_site, "browse/actors/anrt/index.html")
+    assert '<h2 id="statements">Statements</h2>' in actor and f'href="../../../entries/{ENTRY}/"' in actor
+    assert 'href="../../../entries/2017-report/"' in actor
+    assert '<span lang="ar" dir="rtl">المنظم</span>' in actor
+    tag = read(built_site, "browse/tags/lifting/index.html")
+    assert tag.count('class="ea-item"') == 1
+    timeline = read(built_site, "browse/timeline/2016/index.html")
+    assert timeline.index('id="2016-01"') < timeline.index('id="2016-02"')
+    latest = read(built_site, "browse/latest/index.html")
+    assert latest.index("2016-02-arabic-report") < latest.index(ENTRY)  # added later comes first
+    home = read(built_site, "index.html")
+    assert "The archive holds <strong>3</strong> entries dated 2016–2017" in home
+
+
+def test_feeds_are_linked_in_every_head(built_site):
+    for rel in ["index.html", f"entries/{ENTRY}/index.html", "methodology/index.html"]:
+        html = read(built_site, rel)
+        for href in ("rss.xml", "atom.xml", "feed.json"):
+            assert re.search(rf'<link rel="alternate" type="[^"]+" title="[^"]+" href="[./]*/{href}">', html), (rel, href)
+    tag = read(built_site, "browse/tags/boycott/index.html")
+    assert 'type="application/rss+xml" title="RSS: Boycott" href="../../../feeds/tag/boycott.xml"' in tag
+
+
+def test_entry_pages_stay_out_of_the_navigation(built_site):
+    html = read(built_site, "index.html")
+    assert f"entries/{ENTRY}/" not in html.split('class="md-content"')[0]
+
+
+def test_internal_links_all_resolve(built_site):
+    site = built_site.root / "site"
+    missing = []
+    for page in site.rglob("*.html"):
+        base = "http://local/" + page.relative_to(site).as_posix()
+        for tag, attr, value in links(page.read_text("utf-8")):
+            url = urlparse(urljoin(base, value))
+            if url.netloc != "local" or url.scheme not in ("http", ""):
+                continue
+            path = url.path.removeprefix("/voip-archive/")  # 404.html uses site_url's path
+            target = site / path.lstrip("/")
+            if url.path.endswith("/"):
+                target = target / "index.html"
+            generated_feed = url.path.endswith((".xml", ".atom", ".json"))
+            if not target.exists() and not generated_feed:
+                missing.append((page.relative_to(site).as_posix(), value))
+    assert missing == []
+
+
+def test_no_request_to_another_host(built_site):
+    """Scripts, styles, images and fonts all come from the site itself."""
+    site = built_site.root / "site"
+    external = []
+    for page in site.rglob("*.html"):
+        for tag, attr, value in links(page.read_text("utf-8")):
+            if tag == "a":
+                continue  # a link is only followed if the reader clicks it
+            if tag == "link" and attr == "href" and "canonical" in value:
+                continue
+            if re.match(r"(https?:)?//", value):
+                external.append((page.name, tag, value))
+    # canonical/alternate links are not fetched; everything else must be local
+    fetched = [e for e in external if e[1] in ("script", "img", "iframe", "source", "video", "audio")
+               or (e[1] == "link" and not e[2].startswith("https://example.org/"))]
+    assert fetched == []
+    for css in site.rglob("*.css"):
+        assert not re.search(r"url\((['\"]?)(https?:)?//", css.read_text("utf-8")), css
+        assert "@import" not in css.read_text("utf-8") or "fonts.googleapis" not in css.read_text("utf-8")
+
+
+def test_search_index_has_entries_in_three_languages(built_site):
+    index = json.loads(read(built_site, "search/search_index.json"))
+    assert index["config"]["lang"] == ["en", "fr", "ar"]
+    docs = {d["location"]: d for d in index["docs"]}
+    entry = docs[f"entries/{ENTRY}/"]
+    assert "zanzibarfox" in entry["text"] and "Le régulateur sort de son silence" in entry["text"]
+    assert any("حرية التواصل" in d["text"] for loc, d in docs.items() if loc.startswith("entries/2016-02-arabic-report/"))
+    assert any("Example Daily" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
+    assert any("Regulator (test)" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
+    # listing pages do not crowd out entries
+    assert not [loc for loc in docs if loc.startswith("browse/")]
+    assert not any("Association criticises" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_give_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    a = make_site_repo(tmp_path / "a")
+    b = make_site_repo(tmp_path / "b")
+    assert run_build(a)[0] == 0 and run_build(b)[0] == 0
+    for sub in ("content", "site"):
+        assert _tree_digest(a.root / sub) == _tree_digest(b.root / sub)
+
+
+def test_failed_build_keeps_previous_site_and_hand_written_pages(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo)[0] == 0
+    before = _tree_digest(repo.root / "site")
+    hand = (repo.root / "content" / "methodology.md").read_bytes()
+    repo.entry("2016-bad", "type: nope\n")
+    code, out = run_build(repo)
+    assert code == 1
+    assert out.splitlines()[-1] == "checked 6 files: 6 errors, 0 warnings; nothing was written"
+    assert _tree_digest(repo.root / "site") == before
+    assert (repo.root / "content" / "methodology.md").read_bytes() == hand
+
+
+def test_mkdocs_failure_keeps_previous_site(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo)[0] == 0
+    before = _tree_digest(repo.root / "site")
+    (repo.root / "content" / "contributing.md").write_text("[broken](nowhere.md)\n")
+    code, out = run_build(repo)
+    assert code == 1 and "the previous site/ is unchanged" in out
+    assert _tree_digest(repo.root / "site") == before
+    assert not list(repo.root.glob(".site-*"))
+
+
+def test_deleted_entry_pages_are_removed(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo, "--no-mkdocs")[0] == 0
+    page = repo.root / "content" / "entries" / "2017-report.md"
+    assert page.exists()
+    (repo.root / "evidence" / "entries" / "2017" / "2017-report.yaml").unlink()
+    assert run_build(repo, "--no-mkdocs")[0] == 0
+    assert not page.exists()
+    assert not (repo.root / "content" / "browse" / "timeline" / "2017").exists()
