@@ -73,3 +73,21 @@ def build(args: argparse.Namespace) -> int:
     _out(f"built site/ from {len(result.loaded.archive.entries)} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from . import build as pipeline
+    from . import serve as preview
+    from .problems import BuildError
+
+    def regenerate() -> None:
+        try:
+            result = pipeline.generate(args.root)
+        except BuildError as exc:
+            _out(f"error: {exc}")
+            return
+        _print_problems(result.loaded)
+        if not result.outputs:
+            _out(result.loaded.report.summary(result.loaded.files) + "; the preview keeps the previous pages")
+
+    return preview.serve(args.root.resolve(), regenerate, args.dev_addr)

@@ -1,0 +1,58 @@
+"""`python -m scripts serve`: an edit to an entry reaches the served page without a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import REPO, make_site_repo
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if text in _get(url):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_edit_is_served_without_restart(tmp_path):
+    repo = make_site_repo(tmp_path)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(repo.root), "serve",
+                             "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/voip-archive/entries/2017-report/"
+    try:
+        assert _wait_for(url, "<h1>Yearly report mentions the block</h1>", 60)
+        path = repo.root / "evidence" / "entries" / "2017" / "2017-report.yaml"
+        path.write_text(path.read_text().replace("Yearly report mentions", "Yearly report now names"))
+        assert _wait_for(url, "<h1>Yearly report now names the block</h1>", 30)
+        # a broken edit keeps the previous page and the server running
+        path.write_text("type: [\n")
+        time.sleep(2)
+        assert "<h1>Yearly report now names the block</h1>" in _get(url)
+        assert proc.poll() is None
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
