@@ -6,6 +6,8 @@ Everything is read and checked before anything is written; the result is an
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass
@@ -44,8 +46,8 @@ class Paths:
     def cache(self) -> Path:
         return self.root / ".cache"
 
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+    def rel(self, path: Path | str) -> str:
+        return str(path)[len(str(self.root)) + 1:].replace("\\", "/")
 
 
 @dataclass
@@ -75,11 +77,11 @@ def _entry_files(paths: Paths, report: Report) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(paths.entries):
         dirnames.sort()
         for name in sorted(filenames):
-            p = Path(dirpath) / name
             if name.endswith(".yaml"):
-                files.append(p)
+                files.append(Path(dirpath, name))
             elif name.endswith(".yml"):
-                report.error(paths.rel(p), 1, 1, "entry files must end in .yaml", f"rename it to {p.stem}.yaml")
+                report.error(paths.rel(os.path.join(dirpath, name)), 1, 1, "entry files must end in .yaml",
+                             f"rename it to {name[:-4]}.yaml")
     return files
 
 
@@ -118,23 +120,25 @@ def _present(node: yaml.Node, path: str) -> bool:
     return bool(node.value)
 
 
-def _check_refs(ctx: Ctx, known: dict[str, set[str]], entry_id: str) -> None:
+def _check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str, set[str]], entry_id: str,
+                report: Report) -> None:
     where = {"actors": "evidence/actors.yaml", "tags": "evidence/tags.yaml"}
-    for registry, value, node in ctx.refs:
-        if registry == "media":
-            continue
+    for registry, value, line, col in refs:
         if registry == "entries" and value == entry_id:
-            ctx.error(node, f"entry '{value}' lists itself as related")
+            report.error(rel, line, col, f"entry '{value}' lists itself as related")
         elif value not in known[registry]:
             if registry == "entries":
-                ctx.error(node, f"related entry '{value}' does not exist", did_you_mean(value, sorted(known["entries"])))
+                report.error(rel, line, col, f"related entry '{value}' does not exist",
+                             did_you_mean(value, sorted(known["entries"])))
             else:
-                ctx.error(node, f"{registry[:-1]} '{value}' is not in {where[registry]}",
-                          did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+                report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
+                             did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
 
 
-def _check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: HashCache) -> None:
-    media_root = paths.media.resolve()
+def _check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: HashCache,
+                 media_root: Path) -> None:
+    if "media" not in fields:
+        return
     nodes = _media_nodes(root)
     for item, (file_node, sha_node) in zip(fields.get("media", ()), nodes):
         name = item.get("file")
@@ -184,19 +188,38 @@ def _warnings(fields: dict, root: yaml.MappingNode, ctx: Ctx) -> None:
         ctx.warning(root, "petition without 'signatures'", "add {count, as_of} if a source reports a count")
 
 
-def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
-    """Read and validate the whole evidence log under ``root``."""
-    paths = Paths(root)
+@dataclass
+class _Checked:
+    """One entry file after its own checks: the entry (if valid) and its references with positions."""
+
+    id: str
+    rel: str
+    entry: Entry | None
+    refs: list[tuple[str, str, int, int]]
+
+
+@dataclass
+class _Job:
+    paths: Paths
+    files: list[tuple[Path, str, bool]]  # path, rel, id is valid and unique
+    today: Callable[[], date] | None
+    hashes: dict
+
+
+_JOB: _Job | None = None  # set before forking workers, which inherit it
+
+
+def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict]:
+    """Check entry files [start, end) of the current job on their own (no cross-file checks)."""
+    job = _JOB
     report = Report()
-    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report)
-    tags = _load_registry(paths, "tags.yaml", schema.TAGS, report)
-    files = _entry_files(paths, report)
-    spec = schema.entry_spec(today)
-    seen: dict[str, str] = {}
-    parsed: list[tuple[str, str, yaml.Node, dict, Ctx]] = []
-    for path in files:
-        rel = paths.rel(path)
-        id_ok = _check_id(rel, path.stem, seen, report)
+    spec = schema.entry_spec(job.today)
+    hashes = HashCache(None)
+    hashes.data = job.hashes
+    media_root = job.paths.media.resolve()
+    out = []
+    for path, rel, id_ok in job.files[bounds[0]:bounds[1]]:
+        errors_before = report.error_count()
         node = yamlfile.load(path, rel, report)
         if node is None:
             continue
@@ -206,20 +229,69 @@ def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
             continue
         _type_rules(fields, node, ctx)
         _warnings(fields, node, ctx)
+        _check_media(ctx, fields, node, job.paths, hashes, media_root)
         if id_ok:
-            parsed.append((path.stem, rel, node, fields, ctx))
-    known = {"actors": set(actors or ()), "tags": set(tags or ()), "entries": set(seen)}
+            refs = [(r, v, n.start_mark.line + 1, n.start_mark.column + 1) for r, v, n in ctx.refs if r != "media"]
+            valid = report.error_count() == errors_before
+            out.append(_Checked(path.stem, rel, Entry.from_fields(path.stem, rel, fields) if valid else None, refs))
+    new_hashes = {k: v for k, v in hashes.data.items() if job.hashes.get(k) != v}
+    return out, report.problems, new_hashes
+
+
+def _check_all(job: _Job) -> tuple[list[_Checked], list, dict]:
+    """Run the per-file checks, on every core when the log is large enough to repay the processes."""
+    global _JOB
+    _JOB = job
+    n = len(job.files)
+    workers = min(os.cpu_count() or 1, 8)
+    try:
+        if n < PARALLEL_FROM or workers < 2:
+            return _check_chunk((0, n))
+        step = -(-n // workers)
+        ctx = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            parts = list(pool.map(_check_chunk, [(i, min(i + step, n)) for i in range(0, n, step)]))
+    finally:
+        _JOB = None
+    checked, problems, hashes = [], [], {}
+    for c, p, h in parts:
+        checked += c
+        problems += p
+        hashes.update(h)
+    return checked, problems, hashes
+
+
+PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
+
+
+def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
+    """Read and validate the whole evidence log under ``root``."""
+    paths = Paths(root)
+    report = Report()
+    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report)
+    tags = _load_registry(paths, "tags.yaml", schema.TAGS, report)
+    files = _entry_files(paths, report)
+    seen: dict[str, str] = {}
+    jobs = []
+    for path in files:
+        rel = paths.rel(path)
+        jobs.append((path, rel, _check_id(rel, path.stem, seen, report)))
     hashes = HashCache(paths.cache / "sha256.json")
-    for entry_id, rel, node, fields, ctx in parsed:
-        if actors is not None and tags is not None:
-            _check_refs(ctx, known, entry_id)
-        _check_media(ctx, fields, node, paths, hashes)
-    hashes.save()
+    checked, problems, new_hashes = _check_all(_Job(paths, jobs, today, hashes.data))
+    report.problems += problems
+    if new_hashes:
+        hashes.data.update(new_hashes)
+        hashes.dirty = True
+        hashes.save()
+    if actors is not None and tags is not None:
+        known = {"actors": set(actors), "tags": set(tags), "entries": set(seen)}
+        for c in checked:
+            _check_refs(c.rel, c.refs, known, c.id, report)
     count = len(files) + 2
     if report.errors or actors is None or tags is None:
         return Loaded(None, report, count)
     archive = Archive(
-        entries=[Entry.from_fields(i, rel, f) for i, rel, _, f, _ in parsed],
+        entries=[c.entry for c in checked],
         actors={k: Actor(id=k, **v) for k, v in actors.items()},
         tags={k: Tag(id=k, **v) for k, v in tags.items()},
     )

@@ -31,6 +31,11 @@ class Markdown(Text):
         if text is INVALID:
             return INVALID
         ok = True
+        if "[" not in text:  # no links, images or reference definitions: only block syntax to look at
+            if m := _BLOCK.search(text):
+                ctx.warning(node, f"'{name}' uses Markdown that is not supported ('{m.group(1).strip()}' at the start of a line)",
+                            "only paragraphs, *emphasis* and [links](https://…) are rendered; the rest shows as typed")
+            return text
         if _IMAGE.search(text):
             ctx.error(node, f"images are not allowed in '{name}'", "add pictures as media items")
             ok = False

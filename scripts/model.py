@@ -48,7 +48,7 @@ class Signatures:
     as_of: PartialDate
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses set 20 fields through object.__setattr__
 class Entry:
     """One piece of evidence; ``path`` is the YAML file relative to the repository root."""
 

@@ -37,6 +37,8 @@ class Report:
     """Collects every problem of a run, so that all of them are shown at once."""
 
     problems: list[Problem] = field(default_factory=list)
+    _counted: int = 0
+    _errors: int = 0
 
     def error(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, col, ERROR, message, hint))
@@ -50,6 +52,13 @@ class Report:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
+
+    def error_count(self) -> int:
+        """Errors so far; cheap enough to call once per file."""
+        if self._counted < len(self.problems):
+            self._errors += sum(p.severity == ERROR for p in self.problems[self._counted:])
+            self._counted = len(self.problems)
+        return self._errors
 
     @property
     def warnings(self) -> list[Problem]:

@@ -27,6 +27,8 @@ _KIND = {"tag:yaml.org,2002:bool": "true/false", _INT: "a number", "tag:yaml.org
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _HTML = re.compile(r"<[A-Za-z/!?]")
 _CHAR_REF = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_ANY_BAD = re.compile(_BAD_CHARS.pattern[:-1] + "<&]")  # one fast pass: clean text has none of these
+_MERGE = "tag:yaml.org,2002:merge"
 HTTP_URL = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+\Z")
 
 
@@ -59,6 +61,21 @@ def _got(node: yaml.Node) -> str:
     return _KIND.get(node.tag, "something else")
 
 
+def mapping_items(node: yaml.MappingNode, ctx: Ctx):
+    """Yield (key node, value node) pairs, reporting duplicate, merge and non-text keys."""
+    seen: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        if key.tag == _MERGE:
+            ctx.error(key, "YAML merge keys (<<) are not allowed", "write each field out in full")
+        elif not isinstance(key, yaml.ScalarNode):
+            ctx.error(key, "keys must be plain text")
+        elif key.value in seen:
+            ctx.error(key, f"duplicate key '{key.value}'", f"first defined at line {seen[key.value].start_mark.line + 1}; keep one")
+        else:
+            seen[key.value] = key
+            yield key, value
+
+
 class Spec:
     """Base class: ``check`` returns the value or INVALID; ``json`` returns JSON Schema."""
 
@@ -87,6 +104,8 @@ def _scalar(node: yaml.Node, ctx: Ctx, name: str, tags: tuple[str, ...], want: s
 
 def check_chars(text: str, node: yaml.Node, ctx: Ctx, name: str) -> bool:
     """Reject invisible and control characters, raw HTML and HTML character references."""
+    if not _ANY_BAD.search(text):
+        return True
     if bad := _BAD_CHARS.search(text):
         ch = bad.group()
         label = unicodedata.name(ch, "control character")
@@ -397,8 +416,10 @@ class Obj(Spec):
                       else f"an entry must be a mapping of field: value, not {_got(node)}")
             return INVALID
         out: dict[str, Any] = {}
-        for key, value in node.value:
+        present = set()
+        for key, value in mapping_items(node, ctx):
             fname = key.value
+            present.add(fname)
             full = f"{name}.{fname}" if name else fname
             spec = self.fields.get(fname)
             if spec is None:
@@ -408,7 +429,6 @@ class Obj(Spec):
             checked = spec.spec.check(value, ctx, full)
             if checked is not INVALID:
                 out[fname] = checked
-        present = {k.value for k, _ in node.value}
         for fname, spec in self.fields.items():
             if spec.required and fname not in present:
                 full = f"{name}.{fname}" if name else fname
@@ -440,7 +460,7 @@ class MapOf(Spec):
             ctx.error(node, f"'{name}' must be a mapping of id: fields, not {_got(node)}")
             return INVALID
         out = {}
-        for key, value in node.value:
+        for key, value in mapping_items(node, ctx):
             if not re.fullmatch(self.key_pattern, key.value) or len(key.value) > 80:
                 ctx.error(key, f"id '{key.value}' is not valid",
                           "use lowercase letters, digits and single hyphens, at most 80 characters")

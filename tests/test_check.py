@@ -104,7 +104,6 @@ def test_markdown_block_syntax_is_a_warning(repo):
 
 
 @pytest.mark.parametrize("data,expected", [
-    (b"type: article\ntype: video\n", "2:1: error: duplicate key 'type' (first defined at line 1; keep one)"),
     (b"- a\n- b\n", "1:1: error: an entry must be a mapping of field: value, not a list"),
     (b"just text\n", "1:1: error: an entry must be a mapping of field: value, not text"),
     (b"", "1:1: error: file is empty (write the fields as 'field: value' lines)"),
@@ -113,12 +112,20 @@ def test_markdown_block_syntax_is_a_warning(repo):
     (b"a: b: c\n", "1:5: error: invalid YAML: mapping values are not allowed in this context (put text containing ': ' in quotes)"),
     (b"a:\n\t- b\n", "2:1: error: invalid YAML: found character that cannot start any token (indent with spaces, not tabs)"),
     (b"a: \x01\n", "1:4: error: invalid character U+0001 in file (remove control characters)"),
-    (b"<<: {type: article}\n", "1:1: error: YAML merge keys (<<) are not allowed (write each field out in full)"),
-    (b"? [a]\n: 1\n", "1:3: error: keys must be plain text"),
 ])
 def test_file_level_problems(repo, data, expected):
     repo.raw("x", data)
     assert repo.messages() == [E + "x.yaml:" + expected]
+
+
+@pytest.mark.parametrize("extra,expected", [
+    ("type: video\n", "13:1: error: duplicate key 'type' (first defined at line 1; keep one)"),
+    ("quote: {text: a, text: b, lang: fr}\n", "13:18: error: duplicate key 'text' (first defined at line 13; keep one)"),
+    ("<<: {type: article}\n", "13:1: error: YAML merge keys (<<) are not allowed (write each field out in full)"),
+    ("? [a]\n: 1\n", "13:3: error: keys must be plain text"),
+])
+def test_bad_keys(repo, extra, expected):
+    assert _one(repo, GOOD + extra) == [E + "x.yaml:" + expected]
 
 
 def test_anchor_and_alias_are_both_reported(repo):
