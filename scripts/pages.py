@@ -20,17 +20,14 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import formatdoc, markup
+from . import feeds, formatdoc, markup
 from .config import SiteConfig
 from .model import Archive, Entry
 from .output import Output
+from .schema import TYPE_LABELS
 from .spec import PartialDate
 
 PAGE_SIZE = 200  # no generated page lists more entries than this
-TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "Statements"),
-               "screenshot": ("Screenshot", "Screenshots"), "social-post": ("Social post", "Social posts"),
-               "petition": ("Petition", "Petitions"), "report": ("Report", "Reports"),
-               "legal": ("Legal record", "Legal records"), "video": ("Video", "Videos")}
 KIND_LABELS = {"regulator": "Regulators", "operator": "Operators", "government": "Government",
                "platform": "Platforms", "campaign": "Campaigns", "person": "People",
                "organization": "Organisations", "media": "Media", "court": "Courts"}
@@ -124,13 +121,13 @@ class Feed:
 
 
 def facet_feeds(kind: str, ident: str, title: str) -> list[Feed]:
-    """The RSS and Atom feeds of one browse facet (paths fixed with the feeds stage)."""
-    return [Feed(f"feeds/{kind}/{ident}.xml", "application/rss+xml", f"RSS: {title}"),
-            Feed(f"feeds/{kind}/{ident}.atom", "application/atom+xml", f"Atom: {title}")]
+    """The RSS and Atom feeds of one browse facet."""
+    rss, atom = feeds.facet_feed_paths(kind, ident)
+    return [Feed(rss, feeds.MIME["rss"], f"RSS: {title}"), Feed(atom, feeds.MIME["atom"], f"Atom: {title}")]
 
 
-SITE_FEEDS = [Feed("rss.xml", "application/rss+xml", "RSS"), Feed("atom.xml", "application/atom+xml", "Atom"),
-              Feed("feed.json", "application/feed+json", "JSON Feed")]
+SITE_FEEDS = [Feed(path, feeds.MIME[kind], label) for path, kind, label in
+              zip(feeds.site_feed_paths(), ("rss", "atom", "json"), ("RSS", "Atom", "JSON Feed"))]
 
 
 @dataclass

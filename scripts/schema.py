@@ -17,6 +17,11 @@ FORMAT_VERSION = 1
 ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 ID_MAX = 80
 TYPES = ("article", "statement", "screenshot", "social-post", "petition", "report", "legal", "video")
+# How each type is named on the site and in feeds: (singular, plural).
+TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "Statements"),
+               "screenshot": ("Screenshot", "Screenshots"), "social-post": ("Social post", "Social posts"),
+               "petition": ("Petition", "Petitions"), "report": ("Report", "Reports"),
+               "legal": ("Legal record", "Legal records"), "video": ("Video", "Videos")}
 ACTOR_KINDS = ("regulator", "operator", "government", "platform", "campaign", "person",
                "organization", "media", "court")
 LANG = r"[a-z]{2}"

@@ -119,8 +119,7 @@ def test_internal_links_all_resolve(built_site):
             target = site / path.lstrip("/")
             if url.path.endswith("/"):
                 target = target / "index.html"
-            generated_feed = url.path.endswith((".xml", ".atom", ".json"))
-            if not target.exists() and not generated_feed:
+            if not target.exists():
                 missing.append((page.relative_to(site).as_posix(), value))
     assert missing == []
 
@@ -207,3 +206,19 @@ def test_deleted_entry_pages_are_removed(tmp_path):
     assert run_build(repo, "--no-mkdocs")[0] == 0
     assert not page.exists()
     assert not (repo.root / "content" / "browse" / "timeline" / "2017").exists()
+
+
+def test_feeds_link_to_built_pages(built_site):
+    import feedparser
+    site = built_site.root / "site"
+    base = "https://example.org/voip-archive/"
+    for rel in ["rss.xml", "atom.xml", "feeds/tag/boycott.xml", "feeds/actor/anrt.atom", "feeds/type/statement.xml"]:
+        parsed = feedparser.parse((site / rel).read_bytes())
+        assert not parsed.bozo, rel
+        assert parsed.entries, rel
+        for item in parsed.entries:
+            assert item.link.startswith(base)
+            assert (site / item.link[len(base):] / "index.html").is_file(), item.link
+    feed = json.loads((site / "feed.json").read_text("utf-8"))
+    assert [i["id"] for i in feed["items"]] == [base + "entries/2016-02-arabic-report/", base + "entries/2017-report/",
+                                                 base + f"entries/{ENTRY}/"]
