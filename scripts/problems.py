@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# Messages quote values from the log: keep each problem on one line and its text visible.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Escape control, invisible and direction characters as \\uXXXX."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -41,10 +49,10 @@ class Report:
     _errors: int = 0
 
     def error(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(path, line, col, ERROR, message, hint))
+        self.problems.append(Problem(printable(path), line, col, ERROR, printable(message), printable(hint)))
 
     def warning(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(path, line, col, WARNING, message, hint))
+        self.problems.append(Problem(printable(path), line, col, WARNING, printable(message), printable(hint)))
 
     def extend(self, other: "Report") -> None:
         self.problems.extend(other.problems)
