@@ -1,0 +1,147 @@
+"""Whole-pipeline benchmark on synthetic archives: `python -m scripts.bench --entries 1000 10000`.
+
+For each size it reports check, generation (pages and feeds), a warm rerun, MkDocs, peak memory
+of each step (each runs in its own process), page count and size, and search index size; and in
+the same run the baselines: bare YAML parsing of the same files and MkDocs alone on the same
+Markdown. Figures are for humans (CI runs a tiny size as a smoke test). Writes a JSON report and
+a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _step(name: str, root: Path) -> dict:
+    """Run one step in this (fresh) process and return its figures."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    t0 = time.perf_counter()
+    extra: dict = {}
+    if name == "parse":
+        import yaml
+        for p in sorted((root / "evidence" / "entries").rglob("*.yaml")):
+            yaml.load(p.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader)
+    elif name == "check":
+        from .evidence import load_archive
+        assert load_archive(root).archive is not None
+    elif name in ("generate", "generate-warm"):
+        from .build import generate
+        result = generate(root)
+        assert result.outputs, [str(p) for p in result.loaded.report.sorted()[:5]]
+        extra = {"stages": result.timings, "files": len(result.outputs)}
+    elif name in ("mkdocs", "site"):
+        if name == "site":
+            from .build import generate
+            generate(root)
+        from .build import mkdocs_build
+        mkdocs_build(root, root / "site")
+    else:
+        raise SystemExit(f"unknown step {name}")
+    return {"seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(), **extra}
+
+
+def _run(name: str, root: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "scripts.bench", "--child", name, str(root)], cwd=REPO,
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median(runs: list[dict]) -> dict:
+    out = dict(runs[0])
+    out["seconds"] = statistics.median(r["seconds"] for r in runs)
+    out["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return out
+
+
+def _tree(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def measure(entries: int, runs: int) -> dict:
+    from .synthetic import make_archive
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        root = make_archive(Path(tmp), entries, site_files_from=REPO)
+        r: dict = {"entries": entries}
+        r["parse"] = _median([_run("parse", root) for _ in range(runs)])
+        r["check"] = _median([_run("check", root) for _ in range(runs)])
+        r["generate_cold"] = _run("generate", root)
+        r["generate_warm"] = _median([_run("generate-warm", root) for _ in range(runs)])
+        r["mkdocs"] = _median([_run("mkdocs", root) for _ in range(max(1, runs // 2))])
+        r["site_warm"] = _run("site", root)
+        pages = len(list((root / "content").rglob("*.md")))
+        n_files, size = _tree(root / "site")
+        r["pages"] = pages
+        r["site_files"] = n_files
+        r["site_mb"] = size / 2**20
+        r["search_index_mb"] = (root / "site" / "search" / "search_index.json").stat().st_size / 2**20
+        return r
+
+
+def table(results: list[dict]) -> str:
+    rows = [
+        ("bare YAML parse (CSafeLoader, 1 process)", lambda r: f"{r['parse']['seconds']:.2f} s"),
+        ("check", lambda r: f"{r['check']['seconds']:.2f} s ({r['check']['peak_mb']:.0f} MB)"),
+        ("generate, cold (check + pages + feeds + write)", lambda r: f"{r['generate_cold']['seconds']:.2f} s ({r['generate_cold']['peak_mb']:.0f} MB)"),
+        ("generate, warm rerun (nothing changed)", lambda r: f"{r['generate_warm']['seconds']:.2f} s ({r['generate_warm']['peak_mb']:.0f} MB)"),
+        ("  of which pages", lambda r: f"{r['generate_warm']['stages'].get('pages', 0):.2f} s"),
+        ("  of which feeds", lambda r: f"{r['generate_warm']['stages'].get('feeds', 0):.2f} s"),
+        ("MkDocs alone on the same Markdown", lambda r: f"{r['mkdocs']['seconds']:.1f} s ({r['mkdocs']['peak_mb']:.0f} MB)"),
+        ("full site build, warm (generate + MkDocs)", lambda r: f"{r['site_warm']['seconds']:.1f} s ({r['site_warm']['peak_mb']:.0f} MB)"),
+        ("full / MkDocs alone", lambda r: f"{r['site_warm']['seconds'] / r['mkdocs']['seconds']:.2f}x"),
+        ("generation / MkDocs", lambda r: f"{(r['generate_warm']['stages'].get('pages', 0) + r['generate_warm']['stages'].get('feeds', 0)) / r['mkdocs']['seconds'] * 100:.0f}%"),
+        ("Markdown pages", lambda r: f"{r['pages']:,}"),
+        ("site/ files, size", lambda r: f"{r['site_files']:,}, {r['site_mb']:.0f} MB"),
+        ("search/search_index.json", lambda r: f"{r['search_index_mb']:.1f} MB"),
+    ]
+    head = "| step | " + " | ".join(f"{r['entries']:,} entries" for r in results) + " |\n"
+    head += "|---|" + "---|" * len(results) + "\n"
+    body = "".join(f"| {label} | " + " | ".join(f(r) for r in results) + " |\n" for label, f in rows)
+    if len(results) >= 2:
+        a, b = results[0], results[-1]
+        scale = b["entries"] / a["entries"]
+        body += (f"| MkDocs time ratio ({b['entries']:,} / {a['entries']:,}; {scale:.0f}x entries) | "
+                 + f"{b['mkdocs']['seconds'] / a['mkdocs']['seconds']:.1f}x" + " |" * (len(results) - 1) + "\n")
+    return head + body
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--entries", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--runs", type=int, default=3, help="repeats per step; the median is reported")
+    p.add_argument("--out", type=Path, help="folder for bench.json and bench.md (default: print only)")
+    p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        print(json.dumps(_step(args.child[0], Path(args.child[1]))))
+        return
+    results = [measure(n, args.runs) for n in args.entries]
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    md = f"Machine: {machine}\n\n" + table(results)
+    print(md)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "bench.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+        (args.out / "bench.md").write_text(md)
+
+
+if __name__ == "__main__":
+    main()
