@@ -1,0 +1,71 @@
+"""The archive against its only source: every timeline row covered, nothing cited that the dossier lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from scripts.evidence import load_archive
+
+DOSSIER = REPO.parent / "shared" / "dossier" / "morocco-voip-2016.md"
+pytestmark = pytest.mark.skipif(not DOSSIER.is_file(), reason=f"the research dossier is not at {DOSSIER}")
+
+
+def timeline_rows() -> list[tuple[str, str]]:
+    """(date cell, URL cell) of every row of the dossier's section 1 table."""
+    text = DOSSIER.read_text("utf-8")
+    section = text.split("## 1. Chronological timeline", 1)[1].split("\n## 2.", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0] not in ("Date", "") and not set(cells[0]) <= set("-"):
+            rows.append((cells[0], cells[4]))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def archive():
+    loaded = load_archive(REPO)
+    assert loaded.archive is not None, [str(p) for p in loaded.report.sorted()][:10]
+    return loaded.archive
+
+
+def test_dossier_table_is_parsed():
+    rows = timeline_rows()
+    assert len(rows) >= 70
+    assert rows[0] == ("2004-04-06", "http://m.le360.ma/economie/lanrt-avalise-le-blocage-des-appels-voip-par-les-operateurs-61137/")
+
+
+def test_every_timeline_row_maps_to_existing_entries(archive):
+    mapped: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((REPO / "tests" / "dossier").glob("timeline-map-*.yaml")):
+        for item in yaml.safe_load(path.read_text("utf-8")):
+            mapped.setdefault((item["date"], item["url"]), []).extend(item["entries"])
+    missing = [row for row in timeline_rows() if not mapped.get(row)]
+    assert missing == []
+    unknown = sorted({i for ids in mapped.values() for i in ids} - set(archive.by_id))
+    assert unknown == []
+
+
+def test_every_source_url_is_in_the_dossier(archive):
+    text = DOSSIER.read_text("utf-8")
+    assert [e.id for e in archive.entries if e.source.url and e.source.url not in text] == []
+
+
+def test_quotes_and_original_titles_come_from_the_dossier(archive):
+    text = DOSSIER.read_text("utf-8")
+    assert [e.id for e in archive.entries if e.quote and e.quote.text not in text] == []
+    assert [e.id for e in archive.entries if e.title_original and e.title_original not in text] == []
+
+
+def test_no_screenshots_or_media_in_the_real_archive(archive):
+    """We hold no image files for this story: any media would be fabricated."""
+    assert [e.id for e in archive.entries if e.media or e.type == "screenshot"] == []
+    assert not any((REPO / "evidence" / "media").rglob("*.*"))
+
+
+def test_at_least_eighty_entries(archive):
+    assert len(archive.entries) >= 80
