@@ -15,6 +15,19 @@ EPILOG = {
     "build": "example:\n  python -m scripts build            # what `make site` runs\n  python -m scripts build --no-mkdocs",
     "serve": "example:\n  python -m scripts serve   # then open http://127.0.0.1:8000/",
     "schema": "example:\n  python -m scripts schema            # rewrite evidence/schema.json\n  python -m scripts schema --check    # fail if it is out of date",
+    "new": "example:\n"
+           "  python -m scripts new article --title \"Operators block internet calls\" --date 2016-01-07 \\\n"
+           "      --url \"https://example.org/article\" --publisher \"Example Publisher\" --language fr\n"
+           "  python -m scripts new statement --title \"Regulator explains the block\" --date 2016-01 \\\n"
+           "      --url \"https://example.org/communique\" --speaker anrt\n"
+           "  python -m scripts new screenshot --title \"Campaign page loses likes\" --date 2016-02-28 \\\n"
+           "      --media ~/Pictures/likes.png\n\n"
+           "The file goes to evidence/entries/<year>/<id>.yaml; fields it cannot fill are left empty,\n"
+           "marked 'fill in', and `check` names each one until it is filled. It never replaces a file.",
+    "hash": "example:\n"
+            "  python -m scripts hash                                   # every entry with media\n"
+            "  python -m scripts hash evidence/entries/2016/2016-02-28-likes.yaml\n\n"
+            "Run it after replacing an image in evidence/media/: only the sha256 values change in the file.",
 }
 
 
@@ -39,12 +52,34 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--dev-addr", default="127.0.0.1:8000", help="address and port (default 127.0.0.1:8000)")
     s = add("schema", "Write evidence/schema.json from the record schema.")
     s.add_argument("--check", action="store_true", help="only check that the file is current")
+    _add_new(add("new", "Start a new entry: write evidence/entries/<year>/<id>.yaml for you to fill in."))
+    h = add("hash", "Rewrite the sha256 of media items after their image files were replaced.")
+    h.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="entry files (default: every entry that has media)")
     return p
+
+
+def _add_new(n: argparse.ArgumentParser) -> None:
+    from .schema import TYPES
+    n.add_argument("type", metavar="TYPE", help="one of: " + ", ".join(TYPES))
+    n.add_argument("--title", required=True, help="one line in English, at most 200 characters")
+    n.add_argument("--date", required=True, metavar="DATE",
+                   help="date of the evidence: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source (never guess a day)")
+    n.add_argument("--url", help="address of the source, exactly as published (required except for screenshots)")
+    n.add_argument("--publisher", help="who published it: outlet, organisation or account")
+    n.add_argument("--language", metavar="xx", help="language of the source, two letters: en, fr, ar…")
+    n.add_argument("--speaker", metavar="ACTOR", help="statements: actor id (from evidence/actors.yaml) of who made it")
+    n.add_argument("--id", help="the entry id, if you want a shorter one than the title gives "
+                                "(default: DATE-words-of-the-title)")
+    n.add_argument("--media", nargs="+", action="extend", type=Path, metavar="FILE",
+                   help="image files to copy under evidence/media/<year>/ (JPEG, PNG, WebP, GIF, TIFF or AVIF)")
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2.0
     args = _parser().parse_args(argv)
+    # Problems are reported relative to the root, which must be absolute for that (a bare "." was not).
+    args.root = args.root.absolute()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
     return getattr(commands, args.command.replace("-", "_"))(args)

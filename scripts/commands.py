@@ -91,3 +91,66 @@ def serve(args: argparse.Namespace) -> int:
             _out(result.loaded.report.summary(result.loaded.files) + "; the preview keeps the previous pages")
 
     return preview.serve(args.root.resolve(), regenerate, args.dev_addr)
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def new(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .scaffold import InputError, Request, create
+
+    req = Request(type=args.type, title=args.title, date=args.date, url=args.url, publisher=args.publisher,
+                  language=args.language, speaker=args.speaker, id=args.id, media=list(args.media or ()))
+    try:
+        made = create(args.root, req, date.today())  # the only clock read: `added` is today's date
+    except InputError as exc:
+        _err(f"error: {exc}")
+        return 2
+    root = args.root
+    rel = made.path.relative_to(root).as_posix()
+    _out(f"wrote {rel}")
+    for path in made.copied:
+        _out(f"copied {path.relative_to(root).as_posix()}")
+    for path in made.reused:
+        _out(f"kept {path.relative_to(root).as_posix()} (the same file is already there)")
+    for name in made.gps:
+        _out(f"note: {name} carries a GPS location, which anyone can read in the repository once it is pushed; "
+             "the site publishes only copies without it (publish_original: false). If the location is yours, "
+             "remove it from the image before you commit")
+    if made.to_fill:
+        _out("fill in: " + ", ".join(f"{name} (line {line})" for name, line in made.to_fill))
+    _out("next steps:")
+    _out(f"  1. open {rel} and replace each empty value marked 'fill in' (delete the comment too)")
+    _out("  2. make check      # fix what it reports, until it says 0 errors")
+    _out(f"  3. make site       # then open site/entries/{made.id}/index.html")
+    _out("  4. commit the new files and open a pull request (see CONTRIBUTING.md)")
+    return 0
+
+
+def hash(args: argparse.Namespace) -> int:  # noqa: A001 (the command's name)
+    from .problems import Report
+    from .rehash import entries_with_media, rehash
+
+    report = Report()
+    paths = list(args.paths) if args.paths else entries_with_media(args.root)
+    result = rehash(args.root, paths, report)
+    for change in result.changes:
+        _out(str(change))
+    for problem in report.sorted():
+        _out(str(problem))
+    n, files = len(result.changes), len({c.rel for c in result.changes})
+    of = f"{result.files} entry file{'s' if result.files != 1 else ''}"
+    if n:
+        _out(f"updated {n} sha256 value{'s' if n != 1 else ''} in {files} of {of}")
+    if report.errors:
+        e = len(report.errors)
+        _out(f"{e} error{'s' if e != 1 else ''} in {of}: fix {'them' if e != 1 else 'it'} and run the command again")
+        return 1
+    if not result.files:
+        _out("no entry file has media: nothing to do")
+    elif not n:
+        _out(f"every sha256 is current in {of}")
+    return 0

@@ -266,7 +266,7 @@ PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
 
 def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
     """Read and validate the whole evidence log under ``root``."""
-    paths = Paths(root)
+    paths = Paths(Path(root).absolute())  # rel() slices the root off absolute paths
     report = Report()
     actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report)
     tags = _load_registry(paths, "tags.yaml", schema.TAGS, report)
