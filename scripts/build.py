@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as site_config
-from . import feeds, pages
+from . import feeds, media, pages
 from .evidence import Loaded, load_archive
 from .output import Output, Writer
 from .problems import BuildError
@@ -39,11 +39,14 @@ def generate(root: Path, strict: bool = False) -> Generated:
         return result
     cfg = site_config.load(root)
     t1 = time.perf_counter()
-    result.outputs = pages.render(loaded.archive, cfg)
+    result.outputs = pages.render(loaded.archive, cfg, loaded.media)
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    result.outputs += feeds.render(loaded.archive, cfg.base, cfg.site_name, limit=cfg.feed_size)
+    result.outputs += feeds.render(loaded.archive, cfg.base, cfg.site_name, loaded.media, limit=cfg.feed_size)
     result.timings["feeds"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    result.outputs += media.outputs(loaded.archive, loaded.media)
+    result.timings["media"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     stats = Writer(root / "content").write(result.outputs)
     result.timings["write"] = time.perf_counter() - t2

@@ -10,14 +10,14 @@ import concurrent.futures
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from . import schema, yamlfile
+from . import media, schema, yamlfile
 from .hashcache import HashCache
 from .model import Actor, Archive, Entry, Tag
 from .problems import Report
@@ -52,11 +52,26 @@ class Paths:
 
 @dataclass
 class Loaded:
-    """The result of a check: the archive (None when there were errors), problems, file count."""
+    """The result of a check: the archive (None when there were errors), problems, file count,
+    and the prepared media (source sha256 -> ``media.Prepared`` or ``media.Failure``)."""
 
     archive: Archive | None
     report: Report
     files: int
+    media: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _PendingMedia:
+    """A media item whose file and hash checked out: its image is prepared after all files are read."""
+
+    rel: str
+    line: int
+    col: int
+    file: str
+    publish_original: bool
+    sha256: str
+    path: Path
 
 
 def _load_registry(paths: Paths, name: str, spec, report: Report) -> dict | None:
@@ -136,7 +151,7 @@ def _check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str
 
 
 def _check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: HashCache,
-                 media_root: Path) -> None:
+                 media_root: Path, pending: list[_PendingMedia]) -> None:
     if "media" not in fields:
         return
     nodes = _media_nodes(root)
@@ -159,9 +174,15 @@ def _check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, h
         if not real.is_file():
             ctx.error(file_node, f"media file '{name}' is not a regular file")
             continue
-        if "sha256" in item and (actual := hashes.sha256(real)) != item["sha256"]:
+        if "sha256" not in item:
+            continue
+        if (actual := hashes.sha256(real)) != item["sha256"]:
             ctx.error(sha_node or file_node, f"sha256 does not match media file '{name}' (the file's is {actual})",
                       f"if the file was replaced on purpose, run: python -m scripts hash {ctx.rel}")
+            continue
+        m = file_node.start_mark
+        pending.append(_PendingMedia(ctx.rel, m.line + 1, m.column + 1, name, item.get("publish_original", True),
+                                     actual, real))
 
 
 def _media_nodes(root: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node | None]]:
@@ -209,7 +230,7 @@ class _Job:
 _JOB: _Job | None = None  # set before forking workers, which inherit it
 
 
-def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict]:
+def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
     """Check entry files [start, end) of the current job on their own (no cross-file checks)."""
     job = _JOB
     report = Report()
@@ -218,6 +239,7 @@ def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict]:
     hashes.data = job.hashes
     media_root = job.paths.media.resolve()
     out = []
+    pending: list[_PendingMedia] = []
     for path, rel, id_ok in job.files[bounds[0]:bounds[1]]:
         errors_before = report.error_count()
         node = yamlfile.load(path, rel, report)
@@ -229,16 +251,16 @@ def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict]:
             continue
         _type_rules(fields, node, ctx)
         _warnings(fields, node, ctx)
-        _check_media(ctx, fields, node, job.paths, hashes, media_root)
+        _check_media(ctx, fields, node, job.paths, hashes, media_root, pending)
         if id_ok:
             refs = [(r, v, n.start_mark.line + 1, n.start_mark.column + 1) for r, v, n in ctx.refs if r != "media"]
             valid = report.error_count() == errors_before
             out.append(_Checked(path.stem, rel, Entry.from_fields(path.stem, rel, fields) if valid else None, refs))
     new_hashes = {k: v for k, v in hashes.data.items() if job.hashes.get(k) != v}
-    return out, report.problems, new_hashes
+    return out, report.problems, new_hashes, pending
 
 
-def _check_all(job: _Job) -> tuple[list[_Checked], list, dict]:
+def _check_all(job: _Job) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
     """Run the per-file checks, on every core when the log is large enough to repay the processes."""
     global _JOB
     _JOB = job
@@ -246,19 +268,32 @@ def _check_all(job: _Job) -> tuple[list[_Checked], list, dict]:
     workers = min(os.cpu_count() or 1, 8)
     try:
         if n < PARALLEL_FROM or workers < 2:
-            return _check_chunk((0, n))
-        step = -(-n // workers)
-        ctx = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            parts = list(pool.map(_check_chunk, [(i, min(i + step, n)) for i in range(0, n, step)]))
+            parts = [_check_chunk((0, n))]
+        else:
+            step = -(-n // workers)
+            ctx = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                parts = list(pool.map(_check_chunk, [(i, min(i + step, n)) for i in range(0, n, step)]))
     finally:
         _JOB = None
-    checked, problems, hashes = [], [], {}
-    for c, p, h in parts:
+    checked, problems, hashes, pending = [], [], {}, []
+    for c, p, h, m in parts:
         checked += c
         problems += p
         hashes.update(h)
-    return checked, problems, hashes
+        pending += m
+    return checked, problems, hashes, pending
+
+
+def _prepare_media(paths: Paths, pending: list[_PendingMedia], report: Report) -> dict:
+    """Decode (or find in the cache) every verified image, and report those that cannot be published."""
+    if not pending:
+        return {}
+    results = media.prepare([media.Job(p.path, p.sha256) for p in pending], paths.cache / "media")
+    for p in pending:
+        at = yaml.Node(None, None, yaml.Mark(p.rel, 0, p.line - 1, p.col - 1, None, None), None)
+        media.check_item(Ctx(p.rel, report), at, p.file, p.publish_original, results.get(p.sha256))
+    return results
 
 
 PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
@@ -277,8 +312,9 @@ def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
         rel = paths.rel(path)
         jobs.append((path, rel, _check_id(rel, path.stem, seen, report)))
     hashes = HashCache(paths.cache / "sha256.json")
-    checked, problems, new_hashes = _check_all(_Job(paths, jobs, today, hashes.data))
+    checked, problems, new_hashes, pending = _check_all(_Job(paths, jobs, today, hashes.data))
     report.problems += problems
+    prepared = _prepare_media(paths, pending, report)
     if new_hashes:
         hashes.data.update(new_hashes)
         hashes.dirty = True
@@ -289,10 +325,10 @@ def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
             _check_refs(c.rel, c.refs, known, c.id, report)
     count = len(files) + 2
     if report.errors or actors is None or tags is None:
-        return Loaded(None, report, count)
+        return Loaded(None, report, count, prepared)
     archive = Archive(
         entries=[c.entry for c in checked],
         actors={k: Actor(id=k, **v) for k, v in actors.items()},
         tags={k: Tag(id=k, **v) for k, v in tags.items()},
     )
-    return Loaded(archive, report, count)
+    return Loaded(archive, report, count, prepared)

@@ -160,12 +160,18 @@ class Renderer:
         body = self.env.get_template("entry.html.j2").render(
             e=e, here=here, related=related, summary_html=Markup(markup.to_html(e.summary)),
             notes_html=Markup(markup.to_html(e.notes)) if e.notes else "",
-            media=[{"item": m, "info": self.media.get(m.sha256)} for m in e.media],
+            media=[self._media_item(m) for m in e.media],
             corrections=[{"date": c.date, "html": Markup(markup.to_html(c.note))} for c in e.corrections],
             edit_url=self._edit_url(e), **self._common())
         meta = {"title": e.title, "description": markup.to_text(e.summary)[:300],
                 "entry_id": e.id, "feeds": []}
         return self._page(f"entries/{e.id}.md", meta, body)
+
+    def _media_item(self, item) -> dict:
+        info = self.media.get(item.sha256)
+        if info is None or not hasattr(info, "thumb"):  # the checker stops builds with unusable images
+            return {"item": item, "info": None, "original": None}
+        return {"item": item, "info": info, "original": info.original(item)}
 
     def _edit_url(self, e: Entry) -> str:
         if not self.config.repo_url:

@@ -31,6 +31,16 @@ tags: [boycott]
 """
 
 
+def png_bytes(size=(8, 6), color=(200, 30, 30)) -> bytes:
+    """A small real PNG, for tests that need a valid image file."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
 class Repo:
     """A temporary repository root holding evidence/ and content/."""
 
@@ -72,6 +82,7 @@ def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
     shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(FIXTURES / "site" / "content", root / "content")
     shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
+    shutil.copytree(FIXTURES / "site" / "media", root / "evidence" / "media", dirs_exist_ok=True)
     for src in sorted((FIXTURES / "site" / "entries").glob("*.yaml")):
         repo.entry(src.stem, src.read_text("utf-8"), year=src.stem[:4])
     for id, text in (entries or {}).items():

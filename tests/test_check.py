@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conftest import GOOD, REPO
+from conftest import GOOD, REPO, png_bytes
 
 E = "evidence/entries/2016/"
 
@@ -204,9 +204,9 @@ def _media_entry(file, sha="0" * 64):
 
 def test_media_checks(repo):
     media = repo.root / "evidence" / "media"
-    (media / "ok.png").write_bytes(b"not really a png")
+    (media / "ok.png").write_bytes(png_bytes())
     import hashlib
-    good = hashlib.sha256(b"not really a png").hexdigest()
+    good = hashlib.sha256(png_bytes()).hexdigest()
     repo.entry("m1", _media_entry("ok.png", good))
     repo.entry("m2", _media_entry("missing.png"))
     repo.entry("m3", _media_entry("../actors.yaml"))
@@ -227,14 +227,15 @@ def test_media_checks(repo):
 
 
 def test_media_without_alt(repo):
-    text = GOOD + 'media:\n  - file: "a.png"\n    sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"\n'
-    (repo.root / "evidence" / "media" / "a.png").write_bytes(b"")
+    (repo.root / "evidence" / "media" / "a.png").write_bytes(png_bytes())
+    import hashlib
+    text = GOOD + f'media:\n  - file: "a.png"\n    sha256: "{hashlib.sha256(png_bytes()).hexdigest()}"\n'
     assert _one(repo, text) == [E + "x.yaml:14:5: error: missing required field 'media[1].alt' (text alternative describing the image)"]
 
 
 def test_captured_needs_timezone(repo):
     text = _media_entry("a.png") + '    captured: "2016-02-28T12:00:00"\n'
-    (repo.root / "evidence" / "media" / "a.png").write_bytes(b"")
+    (repo.root / "evidence" / "media" / "a.png").write_bytes(png_bytes())
     msgs = _one(repo, text)
     assert E + "x.yaml:17:15: error: 'media[1].captured' has no timezone: '2016-02-28T12:00:00' (add Z or an offset such as +01:00)" in msgs
 

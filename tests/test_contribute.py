@@ -530,7 +530,7 @@ def test_the_newcomer_path_in_process(tmp_path, capsys):
     assert first in doc.replace("\n", " ")
 
     path.write_text(_filled(doc), "utf-8")
-    assert run(repo.root, capsys, "check", "--strict") == (0, "checked 6 files: 0 errors, 0 warnings\n", "")
+    assert run(repo.root, capsys, "check", "--strict") == (0, "checked 7 files: 0 errors, 0 warnings\n", "")
     capsys.readouterr()
     code, out = run_build(repo)
     assert code == 0, out

@@ -89,7 +89,7 @@ def test_browse_pages_list_the_right_entries(built_site):
     latest = read(built_site, "browse/latest/index.html")
     assert latest.index("2016-02-arabic-report") < latest.index(ENTRY)  # added later comes first
     home = read(built_site, "index.html")
-    assert "The archive holds <strong>3</strong> entries dated 2016–2017" in home
+    assert "The archive holds <strong>4</strong> entries dated 2016–2017" in home
 
 
 def test_feeds_are_linked_in_every_head(built_site):
@@ -181,7 +181,7 @@ def test_failed_build_keeps_previous_site_and_hand_written_pages(tmp_path):
     repo.entry("2016-bad", "type: nope\n")
     code, out = run_build(repo)
     assert code == 1
-    assert out.splitlines()[-1] == "checked 6 files: 6 errors, 0 warnings; nothing was written"
+    assert out.splitlines()[-1] == "checked 7 files: 6 errors, 0 warnings; nothing was written"
     assert _tree_digest(repo.root / "site") == before
     assert (repo.root / "content" / "methodology.md").read_bytes() == hand
 
@@ -221,4 +221,25 @@ def test_feeds_link_to_built_pages(built_site):
             assert (site / item.link[len(base):] / "index.html").is_file(), item.link
     feed = json.loads((site / "feed.json").read_text("utf-8"))
     assert [i["id"] for i in feed["items"]] == [base + "entries/2016-02-arabic-report/", base + "entries/2017-report/",
-                                                 base + f"entries/{ENTRY}/"]
+                                                 base + "entries/2016-02-28-synthetic-screenshot/", base + f"entries/{ENTRY}/"]
+    shot = next(i for i in feed["items"] if "screenshot" in i["id"])
+    assert shot["image"].startswith(base + "media/thumbs/") and shot["image"].endswith(".webp")
+    assert (site / shot["image"][len(base):]).is_file()
+
+
+def test_entry_images(built_site):
+    from PIL import Image
+    site = built_site.root / "site"
+    html = read(built_site, "entries/2016-02-28-synthetic-screenshot/index.html")
+    img = re.search(r'<img src="([^"]+)" alt="Bar chart of synthetic numbers" width="400" height="267" '
+                    r'loading="lazy" decoding="async">', html)
+    assert img, html[html.find("ea-media"):][:600]
+    thumb = (site / "entries/2016-02-28-synthetic-screenshot" / img.group(1)).resolve()
+    with Image.open(thumb) as im:
+        assert (im.format, im.size) == ("WEBP", (400, 267))
+        assert not im.info.get("exif") and not im.info.get("icc_profile") and not im.info.get("xmp")
+    original = re.search(r'<a href="([^"]+)" download>Original file</a>', html).group(1)
+    published = (site / "entries/2016-02-28-synthetic-screenshot" / original).resolve()
+    src = Path(__file__).parent / "fixtures/site/media/2016/synthetic-chart.png"
+    assert published.read_bytes() == src.read_bytes()
+    assert "333855c792f33fd371d294677b15a3564e8d64a5f54771dfa35354fd044af964" in html
