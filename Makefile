@@ -32,7 +32,7 @@ test: $(VENV)/.test  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.test  ## benchmarks (figures for humans; slow)
-	$(PY) -m scripts.bench --out benchmarks
+	$(PY) -m scripts bench --out benchmarks
 
 clean:
 	rm -rf site .cache

@@ -26,6 +26,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss, not inherited through fork+exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -76,12 +83,31 @@ def _tree(path: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def measure(entries: int, runs: int) -> dict:
+def _image_maker():
+    """Synthetic 4000x3000 JPEGs (about 4 MB), each file unique; a few distinct pictures are reused."""
+    from .bench_media import DISTINCT, _picture, _with_comment
+    pictures: dict[int, bytes] = {}
+
+    def make(path: Path, i: int) -> None:
+        if i % DISTINCT not in pictures:
+            pictures[i % DISTINCT] = _picture(i % DISTINCT)
+        path.write_bytes(_with_comment(pictures[i % DISTINCT], f"bench image {i}"))
+    return make
+
+
+def measure(entries: int, runs: int, images: int = 0) -> dict:
     from .synthetic import make_archive
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        root = make_archive(Path(tmp), entries, site_files_from=REPO)
-        r: dict = {"entries": entries}
+        root = make_archive(Path(tmp), entries, images=images, image_maker=_image_maker() if images else None,
+                            site_files_from=REPO)
+        r: dict = {"entries": entries, "images": images}
         r["parse"] = _median([_run("parse", root) for _ in range(runs)])
+        if images:
+            from .bench_media import bare_pillow
+            paths = sorted((root / "evidence" / "media").rglob("*.jpg"))
+            r["bare_pillow_images_per_s"] = bare_pillow(paths, os.cpu_count() or 1)
+            r["thumbs_cold"] = _run("check", root)  # check prepares every image: the cold thumbnail pass
+            r["thumbs_cold"]["images_per_s"] = images / r["thumbs_cold"]["seconds"]
         r["check"] = _median([_run("check", root) for _ in range(runs)])
         r["generate_cold"] = _run("generate", root)
         r["generate_warm"] = _median([_run("generate-warm", root) for _ in range(runs)])
@@ -99,11 +125,16 @@ def measure(entries: int, runs: int) -> dict:
 def table(results: list[dict]) -> str:
     rows = [
         ("bare YAML parse (CSafeLoader, 1 process)", lambda r: f"{r['parse']['seconds']:.2f} s"),
-        ("check", lambda r: f"{r['check']['seconds']:.2f} s ({r['check']['peak_mb']:.0f} MB)"),
+        ("images (4000x3000 JPEG)", lambda r: f"{r['images']:,}"),
+        ("thumbnails cold (check preparing every image)", lambda r: f"{r['thumbs_cold']['seconds']:.1f} s, {r['thumbs_cold']['images_per_s']:.1f} img/s ({r['thumbs_cold']['peak_mb']:.0f} MB)" if r['images'] else "-"),
+        ("bare Pillow open+thumbnail, all cores", lambda r: f"{r['bare_pillow_images_per_s']:.1f} img/s" if r['images'] else "-"),
+        ("check (thumbnails warm)", lambda r: f"{r['check']['seconds']:.2f} s ({r['check']['peak_mb']:.0f} MB)"),
         ("generate, cold (check + pages + feeds + write)", lambda r: f"{r['generate_cold']['seconds']:.2f} s ({r['generate_cold']['peak_mb']:.0f} MB)"),
         ("generate, warm rerun (nothing changed)", lambda r: f"{r['generate_warm']['seconds']:.2f} s ({r['generate_warm']['peak_mb']:.0f} MB)"),
         ("  of which pages", lambda r: f"{r['generate_warm']['stages'].get('pages', 0):.2f} s"),
         ("  of which feeds", lambda r: f"{r['generate_warm']['stages'].get('feeds', 0):.2f} s"),
+        ("  of which media outputs", lambda r: f"{r['generate_warm']['stages'].get('media', 0):.2f} s"),
+        ("  of which writing (unchanged files skipped)", lambda r: f"{r['generate_warm']['stages'].get('write', 0):.2f} s"),
         ("MkDocs alone on the same Markdown", lambda r: f"{r['mkdocs']['seconds']:.1f} s ({r['mkdocs']['peak_mb']:.0f} MB)"),
         ("full site build, warm (generate + MkDocs)", lambda r: f"{r['site_warm']['seconds']:.1f} s ({r['site_warm']['peak_mb']:.0f} MB)"),
         ("full / MkDocs alone", lambda r: f"{r['site_warm']['seconds'] / r['mkdocs']['seconds']:.2f}x"),
@@ -123,17 +154,19 @@ def table(results: list[dict]) -> str:
     return head + body
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m scripts bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--entries", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--images", type=float, default=0.2,
+                   help="share of entries with a 4000x3000 JPEG (default 0.2), or a count when >= 1")
     p.add_argument("--runs", type=int, default=3, help="repeats per step; the median is reported")
     p.add_argument("--out", type=Path, help="folder for bench.json and bench.md (default: print only)")
     p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
-    args = p.parse_args()
+    args = p.parse_args(argv)
     if args.child:
         print(json.dumps(_step(args.child[0], Path(args.child[1]))))
         return
-    results = [measure(n, args.runs) for n in args.entries]
+    results = [measure(n, args.runs, int(args.images if args.images >= 1 else n * args.images)) for n in args.entries]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     md = f"Machine: {machine}\n\n" + table(results)
     print(md)

@@ -33,7 +33,8 @@ def _child(kind: str, root: Path) -> dict:
         loaded = load_archive(root)
         assert loaded.archive is not None and not loaded.report.problems, loaded.report.sorted()[:3]
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    from .bench import _peak_mb
+    return {"seconds": seconds, "peak_mb": _peak_mb()}
 
 
 def _run(kind: str, root: Path) -> dict:

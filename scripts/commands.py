@@ -154,3 +154,11 @@ def hash(args: argparse.Namespace) -> int:  # noqa: A001 (the command's name)
     elif not n:
         _out(f"every sha256 is current in {of}")
     return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    from . import bench as benchmark
+
+    argv = ["--entries", *map(str, args.entries), "--images", str(args.images), "--runs", str(args.runs)]
+    benchmark.main(argv + (["--out", args.out] if args.out else []))
+    return 0

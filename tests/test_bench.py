@@ -1,0 +1,21 @@
+"""The benchmark runs end to end at a tiny size (a smoke test; the figures are for humans)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_bench_smoke(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "scripts", "bench", "--entries", "40", "--images", "2", "--runs", "1",
+                          "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "| full / MkDocs alone |" in out.stdout
+    report = json.loads((tmp_path / "bench.json").read_text())
+    r = report["results"][0]
+    assert r["entries"] == 40 and r["images"] == 2 and r["pages"] > 40
+    assert r["thumbs_cold"]["images_per_s"] > 0 and r["search_index_mb"] > 0
+    assert (tmp_path / "bench.md").read_text().startswith("Machine: ")
