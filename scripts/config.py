@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,18 @@ def load(root: Path) -> SiteConfig:
 
 
 class _IgnoreTags(yaml.SafeLoader):
-    """Safe loader that reads MkDocs' !ENV and !!python tags as plain nodes."""
+    """Safe loader that resolves MkDocs' !ENV tags as MkDocs does and ignores other tags."""
 
 
+def _env(loader: yaml.SafeLoader, node: yaml.Node):
+    """!ENV VAR or !ENV [VAR, …, default]: the first variable set, else the default."""
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    *variables, default = names if len(names) > 1 else (names[0], None)
+    for name in variables:
+        if os.environ.get(name):
+            return os.environ[name]
+    return default
+
+
+_IgnoreTags.add_constructor("!ENV", _env)
 _IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)

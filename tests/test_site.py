@@ -243,3 +243,15 @@ def test_entry_images(built_site):
     src = Path(__file__).parent / "fixtures/site/media/2016/synthetic-chart.png"
     assert published.read_bytes() == src.read_bytes()
     assert "333855c792f33fd371d294677b15a3564e8d64a5f54771dfa35354fd044af964" in html
+
+
+def test_site_url_comes_from_the_environment(tmp_path, monkeypatch):
+    from scripts import config
+    repo = make_site_repo(tmp_path)
+    assert config.load(repo.root).site_url == "https://example.org/voip-archive/"
+    monkeypatch.setenv("SITE_URL", "https://archive.example.net/")
+    monkeypatch.setenv("REPO_URL", "https://git.example.net/team/archive")
+    cfg = config.load(repo.root)
+    assert (cfg.base, cfg.repo_url) == ("https://archive.example.net/", "https://git.example.net/team/archive")
+    assert run_build(repo)[0] == 0
+    assert "https://archive.example.net/entries/2017-report/" in (repo.root / "site" / "rss.xml").read_text()
