@@ -16,6 +16,13 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# axe-core for the accessibility tests (tests/browser/package.json): reinstalled when the lock changes.
+BROWSER_DEPS := tests/browser/node_modules/.installed
+$(BROWSER_DEPS): tests/browser/package-lock.json tests/browser/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility tests will skip (fail with CI set); install Node.js and npm"; fi
+
 site: $(VENV)/.runtime  ## check the evidence log, generate pages, build site/
 	$(PY) -m scripts build
 
@@ -28,7 +35,7 @@ serve: $(VENV)/.runtime  ## live preview on http://127.0.0.1:8000/
 schema: $(VENV)/.runtime  ## rewrite evidence/schema.json from the record schema
 	$(PY) -m scripts schema
 
-test: $(VENV)/.test  ## run the whole test suite
+test: $(VENV)/.test $(BROWSER_DEPS)  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.test  ## benchmarks (figures for humans; slow)

@@ -14,7 +14,9 @@ import yaml
 from .spec import HTTP_URL, INVALID, Ctx, Text
 
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
-_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(\*|_)(?=\S)(.+?)(?<=\S)\3", re.S)
+# As in CommonMark, '_' and '__' do not emphasise inside a word (snake_case, window.__name__ stay as typed).
+_EMPH = re.compile(r"\*\*(?=\S)(?P<s1>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<s2>.+?)(?<=\S)__(?!\w)"
+                   r"|\*(?=\S)(?P<e1>.+?)(?<=\S)\*|(?<!\w)_(?=\S)(?P<e2>.+?)(?<=\S)_(?!\w)", re.S)
 _IMAGE = re.compile(r"!\[")
 _REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:", re.M)
 _BLOCK = re.compile(r"^ {0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|\|)", re.M)
@@ -72,10 +74,10 @@ def _emphasis(text: str) -> str:
     out, pos = [], 0
     for m in _EMPH.finditer(text):
         out.append(escape(text[pos:m.start()]))
-        if m.group(1):
-            out.append(f"<strong>{escape(m.group(2))}</strong>")
+        if strong := m["s1"] or m["s2"]:
+            out.append(f"<strong>{escape(strong)}</strong>")
         else:
-            out.append(f"<em>{escape(m.group(4))}</em>")
+            out.append(f"<em>{escape(m['e1'] or m['e2'])}</em>")
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)
@@ -90,5 +92,5 @@ def to_html(text: str) -> str:
 def to_text(text: str) -> str:
     """Return the plain text of the Markdown subset (for feeds' text and page descriptions)."""
     text = _LINK.sub(lambda m: m.group(1), text)
-    text = _EMPH.sub(lambda m: m.group(2) or m.group(4), text)
+    text = _EMPH.sub(lambda m: m["s1"] or m["s2"] or m["e1"] or m["e2"], text)
     return " ".join(text.split())

@@ -86,9 +86,12 @@ class Writer:
                 raise BuildError(f"two generated files want the same path: {out.path}")
             target = safe_target(self.root, out.path)
             digest = out.digest()
-            if (target.exists() or target.is_symlink()) and out.path not in self.previous:
+            exists = target.exists() or target.is_symlink()
+            if exists and out.path not in self.previous and not _holds(target, digest):
                 raise BuildError(f"content/{out.path} exists and was not written by the generator; "
                                  "move it away (generated paths belong to the generator)")
+            if exists and self.previous.get(out.path, digest) != digest:
+                self._check_untouched(out.path, target, digest)  # before anything is written
             planned[out.path] = (out, digest)
         return planned
 
@@ -100,7 +103,6 @@ class Writer:
             if self.previous.get(rel) == digest and target.is_file() and not target.is_symlink():
                 stats.unchanged += 1
                 continue
-            self._check_untouched(rel, target)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.tmp")
             if out.data is not None:
@@ -113,11 +115,11 @@ class Writer:
         self._save({rel: d for rel, (_, d) in planned.items()})
         return stats
 
-    def _check_untouched(self, rel: str, target: Path) -> None:
+    def _check_untouched(self, rel: str, target: Path, new: str = "") -> None:
         """Refuse to overwrite a generated file someone edited by hand."""
         if rel in self.previous and not self.previous[rel].startswith("key:") and target.is_file() \
                 and not target.is_symlink():
-            if _file_digest(target) != self.previous[rel]:
+            if _file_digest(target) not in (self.previous[rel], new):
                 raise BuildError(f"content/{rel} was edited by hand since it was generated; "
                                  "edit the evidence log instead, or delete the file")
 
@@ -140,6 +142,11 @@ class Writer:
         tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", "utf-8")
         os.replace(tmp, self.manifest_path)
         self.previous = manifest
+
+
+def _holds(target: Path, digest: str) -> bool:
+    """True if ``target`` already holds exactly these bytes (e.g. written before the manifest was saved)."""
+    return not digest.startswith("key:") and target.is_file() and not target.is_symlink() and _file_digest(target) == digest
 
 
 def _file_digest(path: Path) -> str:

@@ -24,7 +24,8 @@ _STR, _BOOL, _INT, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "i
 _KIND = {"tag:yaml.org,2002:bool": "true/false", _INT: "a number", "tag:yaml.org,2002:float": "a number",
          _NULL: "empty", "tag:yaml.org,2002:map": "a mapping", "tag:yaml.org,2002:seq": "a list"}
 # Invisible characters that can disguise text (bidi overrides, zero-width spaces) or break feeds.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufff9-\ufffb]")
+# U+FFFE and U+FFFF are not characters at all, and XML 1.0 forbids them (feeds could not carry them).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]")
 _HTML = re.compile(r"<[A-Za-z/!?]")
 _CHAR_REF = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _ANY_BAD = re.compile(_BAD_CHARS.pattern[:-1] + "<&]")  # one fast pass: clean text has none of these
@@ -55,7 +56,23 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+# Tags a plain value can resolve to without an explicit YAML tag: to the writer these are text.
+_IMPLICIT_TEXT = {_STR, "tag:yaml.org,2002:value"}  # a lone '=' resolves to !!value
+
+
+def _tagged(node: yaml.Node) -> bool:
+    """Tell whether the node carries an explicit YAML tag we do not accept (!!binary, !!python/…, !local)."""
+    return node.tag not in _KIND and node.tag not in _IMPLICIT_TEXT
+
+
+def _show_tag(tag: str) -> str:
+    tag = tag.replace("tag:yaml.org,2002:", "!!", 1)
+    return tag if len(tag) <= 60 else tag[:59] + "…"
+
+
 def _got(node: yaml.Node) -> str:
+    if _tagged(node):
+        return f"a value tagged {_show_tag(node.tag)}"
     if isinstance(node, yaml.ScalarNode):
         return _KIND.get(node.tag, "text")
     return _KIND.get(node.tag, "something else")
@@ -96,7 +113,9 @@ def _scalar(node: yaml.Node, ctx: Ctx, name: str, tags: tuple[str, ...], want: s
     if isinstance(node, yaml.ScalarNode) and node.tag in tags:
         return node.value
     hint = ""
-    if isinstance(node, yaml.ScalarNode) and _STR in tags:
+    if _tagged(node):
+        hint = "remove the YAML tag"
+    elif isinstance(node, yaml.ScalarNode) and _STR in tags:
         hint = f'put the value in quotes: "{node.value}"' if node.value else "write a value after the colon"
     ctx.error(node, f"'{name}' must be {want}, not {_got(node)}", hint)
     return None
@@ -108,7 +127,7 @@ def check_chars(text: str, node: yaml.Node, ctx: Ctx, name: str) -> bool:
         return True
     if bad := _BAD_CHARS.search(text):
         ch = bad.group()
-        label = unicodedata.name(ch, "control character")
+        label = unicodedata.name(ch, "not a character" if ch in "\ufffe\uffff" else "control character")
         ctx.error(node, f"'{name}' contains the invisible character U+{ord(ch):04X} ({label})",
                   "remove it; it can hide or reorder text")
         return False
@@ -140,7 +159,7 @@ class Text(Spec):
         if not text.strip():
             ctx.error(node, f"'{name}' is empty", "write a value or remove the field")
             return INVALID
-        if not self.multiline and "\n" in text.strip():
+        if not self.multiline and ("\n" in text.strip() or "\r" in text.strip()):  # "\r" also breaks lines
             ctx.error(node, f"'{name}' must be one line", "remove the line breaks")
             return INVALID
         if not check_chars(text, node, ctx, name):
@@ -325,8 +344,12 @@ class Url(Spec):
             return INVALID
         if not HTTP_URL.match(text):
             scheme = text.split(":", 1)[0] if ":" in text else ""
-            hint = f"'{scheme}:' addresses are refused" if scheme and not scheme.startswith("http") else \
-                "spaces, quotes and angle brackets must be percent-encoded"
+            if scheme in ("http", "https") and text.startswith(scheme + "://"):
+                hint = "spaces, quotes and angle brackets must be percent-encoded"
+            elif re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) and scheme.lower() not in ("http", "https"):
+                hint = f"'{scheme}:' addresses are refused"
+            else:  # no scheme (example.org/…, //host/…), an upper-case HTTP, or https:/ with one slash
+                hint = "write the whole address, starting with https:// in lowercase"
             ctx.error(node, f"'{name}' must be an http(s) address (got '{text[:80]}')", hint)
             return INVALID
         if not check_chars(text, node, ctx, name):
@@ -465,7 +488,7 @@ class MapOf(Spec):
                 ctx.error(key, f"id '{key.value}' is not valid",
                           "use lowercase letters, digits and single hyphens, at most 80 characters")
                 continue
-            checked = self.value.check(value, ctx, key.value)
+            checked = self.value.check(value, ctx, f"{name}.{key.value}" if name else key.value)
             if checked is not INVALID:
                 out[key.value] = checked
         return out

@@ -549,6 +549,8 @@ def _git_env(home: Path) -> dict[str, str]:
                GIT_AUTHOR_NAME="Newcomer", GIT_AUTHOR_EMAIL="newcomer@example.org",
                GIT_COMMITTER_NAME="Newcomer", GIT_COMMITTER_EMAIL="newcomer@example.org")
     env.pop("PYTHONPATH", None)  # the clone's own scripts/ must be the one that runs
+    for name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS"):  # under `make test`, inner makes would print "Entering directory"
+        env.pop(name, None)
     return env
 
 

@@ -85,3 +85,18 @@ def test_keyed_sources_are_copied_and_compared_by_key(tmp_path):
     assert Writer(root).write([Output("media/x.webp", source=src, key="k1")]).written == 1
     assert (root / "media/x.webp").read_bytes() == b"image"
     assert Writer(root).write([Output("media/x.webp", source=src, key="k1")]).unchanged == 1
+
+
+def test_a_refused_write_changes_nothing_and_does_not_lock_out(tmp_path):
+    Writer(tmp_path).write([Output("a.md", b"x"), Output("b.md", b"y")])
+    (tmp_path / "b.md").write_text("edited")
+    with pytest.raises(BuildError):
+        Writer(tmp_path).write([Output("a.md", b"x2"), Output("b.md", b"y2")])
+    assert (tmp_path / "a.md").read_bytes() == b"x"  # checked before anything was written
+    (tmp_path / "b.md").unlink()
+    assert Writer(tmp_path).write([Output("a.md", b"x2"), Output("b.md", b"y2")]).written == 2
+
+
+def test_file_already_holding_the_output_counts_as_generated(tmp_path):
+    (tmp_path / "a.md").write_bytes(b"x")  # e.g. written by a build killed before the manifest was saved
+    assert Writer(tmp_path).write([Output("a.md", b"x")]).unchanged == 0

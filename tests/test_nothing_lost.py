@@ -1,0 +1,182 @@
+"""Nothing lost: a build killed part way leaves the previous site/ and every hand-written file as they
+were, and the generator never deletes or overwrites a file it did not write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_site_repo, run_build
+
+ENTRY = '''\
+type: article
+title: "Synthetic entry {n}{edit}"
+date: "2016-{month:02d}-{day:02d}"
+added: "2026-11-{added:02d}"
+language: "en"
+summary: |
+  Synthetic entry number {n}, so that the build has some work to do.
+source: {{url: "https://example.org/n/{n}", publisher: "Example Publisher"}}
+actors: [anrt]
+tags: [boycott]
+'''
+HAND = {  # hand-written files inside folders the generator writes into
+    "content/entries/notes-by-hand.md": "# Notes kept by hand\n\nNot generated.\n",
+    "content/browse/README.txt": "Hand-written; the generator must leave this alone.\n",
+    "content/browse/timeline/2017/keep.txt": "Hand-written, in a folder that becomes otherwise empty.\n",
+}
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _hand_written(repo) -> dict[str, bytes]:
+    """Every file under content/ the generator did not write, with its bytes."""
+    content = repo.root / "content"
+    generated = set(json.loads((content / ".generated.json").read_text("utf-8")))
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in sorted(content.rglob("*"))
+            if p.is_file() and p.relative_to(content).as_posix() not in generated | {".generated.json"}}
+
+
+def _site_repo(root: Path, entries: int = 80):
+    extra = {f"2016-synthetic-{n:03d}": ENTRY.format(n=n, edit="", month=1 + n % 12, day=1 + n % 28, added=1 + n % 20)
+             for n in range(entries)}
+    return make_site_repo(root, extra)
+
+
+def _start_build(root: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(root), "build"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _wait_for_mkdocs(root: Path, proc: subprocess.Popen, old: set[Path], timeout: float = 60) -> None:
+    """Return once MkDocs has started writing a new temporary site folder (.site-XXXX)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        if set(root.glob(".site-*")) - old:
+            return
+        time.sleep(0.005)
+
+
+def test_killed_build_leaves_previous_site_and_hand_written_files(tmp_path):
+    repo = _site_repo(tmp_path)
+    for rel, text in HAND.items():
+        (repo.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / rel).write_text(text, "utf-8")
+    assert run_build(repo)[0] == 0
+    site = repo.root / "site"
+    before, hand = _digest(site), _hand_written(repo)
+    assert set(HAND) - {"content/" + k for k in hand} == set()
+    killed = 0
+    for n, when in enumerate([0.3, 1.0, "mkdocs"]):
+        # every run would change every page: a partial result could not pass for the previous one
+        first = repo.root / "evidence/entries/2016/2016-synthetic-000.yaml"
+        first.write_text(ENTRY.format(n=0, edit=f" (edit {n})", month=1, day=1, added=1), "utf-8")
+        old = set(repo.root.glob(".site-*"))  # a build killed inside MkDocs leaves its temporary folder
+        proc = _start_build(repo.root)
+        if when == "mkdocs":
+            _wait_for_mkdocs(repo.root, proc, old)
+        else:
+            time.sleep(when)
+        if proc.poll() is not None:  # a fast machine finished first: that build is the new baseline
+            assert proc.wait() == 0, proc.stdout.read().decode()
+            before, hand = _digest(site), _hand_written(repo)
+            continue
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        killed += 1
+        assert _digest(site) == before, f"site/ changed after a kill at {when}"
+        assert _hand_written(repo) == hand, f"a hand-written file changed after a kill at {when}"
+        assert not [p for p in site.rglob("*") if p.name.startswith(".") or p.name.endswith(".tmp")]
+    assert killed >= 2, "the builds finished before they could be killed: give them more entries"
+
+
+def test_hand_written_files_in_generated_folders_survive_builds_and_removals(tmp_path):
+    repo = _site_repo(tmp_path, entries=3)
+    for rel, text in HAND.items():
+        (repo.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / rel).write_text(text, "utf-8")
+    assert run_build(repo)[0] == 0
+    assert run_build(repo)[0] == 0  # a second, warm build changes nothing by hand either
+    # removing the only 2017 entry removes its pages and the pages of its year
+    (repo.root / "evidence/entries/2017/2017-report.yaml").unlink()
+    code, out = run_build(repo)
+    assert code == 0, out
+    content = repo.root / "content"
+    assert not (content / "entries/2017-report.md").exists()
+    assert not (content / "browse/timeline/2017/index.md").exists()
+    for rel, text in HAND.items():
+        assert (repo.root / rel).read_text("utf-8") == text, rel
+    # hand-written pages are published like any other page; the text file is copied
+    assert (repo.root / "site/entries/notes-by-hand/index.html").is_file()
+    assert (repo.root / "site/browse/README.txt").read_text("utf-8") == HAND["content/browse/README.txt"]
+
+
+def test_hand_written_file_at_a_generated_path_stops_the_build(tmp_path):
+    repo = _site_repo(tmp_path, entries=0)
+    assert run_build(repo)[0] == 0
+    site_before = _digest(repo.root / "site")
+    mine = repo.root / "content/entries/2016-hand.md"
+    mine.write_text("# Mine\n", "utf-8")
+    repo.entry("2016-hand", ENTRY.format(n=999, edit="", month=3, day=3, added=3), year="2016")
+    code, out = run_build(repo)
+    assert code == 1
+    assert out.splitlines()[-1] == ("error: content/entries/2016-hand.md exists and was not written by the generator; "
+                                    "move it away (generated paths belong to the generator)")
+    assert mine.read_text("utf-8") == "# Mine\n"
+    assert _digest(repo.root / "site") == site_before
+
+
+def _edit_generated_page(tmp_path):
+    repo = _site_repo(tmp_path, entries=0)
+    assert run_build(repo)[0] == 0
+    page = repo.root / "content/entries/2017-report.md"
+    page.write_text(page.read_text("utf-8") + "\nA note added by hand.\n", "utf-8")
+    return repo, page, page.read_bytes()
+
+
+def test_generated_page_edited_by_hand_is_not_overwritten(tmp_path):
+    repo, page, edited = _edit_generated_page(tmp_path)
+    entry = repo.root / "evidence/entries/2017/2017-report.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("Yearly report", "Annual report"), "utf-8")
+    code, out = run_build(repo)
+    assert code == 1
+    assert out.splitlines()[-1] == ("error: content/entries/2017-report.md was edited by hand since it was generated; "
+                                    "edit the evidence log instead, or delete the file")
+    assert page.read_bytes() == edited
+
+
+def test_generated_page_edited_by_hand_is_not_deleted_with_its_entry(tmp_path, caplog):
+    repo, page, edited = _edit_generated_page(tmp_path)
+    (repo.root / "evidence/entries/2017/2017-report.yaml").unlink()
+    assert run_build(repo)[0] == 0
+    assert page.read_bytes() == edited
+    assert "kept content/entries/2017-report.md: it changed since it was generated" in caplog.text
+
+
+@pytest.mark.parametrize("phase", ["check", "mkdocs"])
+def test_failed_build_leaves_everything_as_it_was(tmp_path, phase):
+    repo = _site_repo(tmp_path, entries=3)
+    assert run_build(repo)[0] == 0
+    site, content = _digest(repo.root / "site"), _digest(repo.root / "content")
+    if phase == "check":  # discovered late: the last file of the log
+        repo.entry("2099-zz-last", "type: article\ntitle: <script>\n", year="2099")
+    else:  # discovered by MkDocs, after every page was generated
+        (repo.root / "content/contributing.md").write_text("[broken](nowhere.md)\n", "utf-8")
+        content = _digest(repo.root / "content")
+    assert run_build(repo)[0] == 1
+    assert _digest(repo.root / "site") == site
+    if phase == "check":
+        assert _digest(repo.root / "content") == content
+    assert not [p for p in repo.root.glob(".site-*")]
