@@ -41,23 +41,23 @@ def direction(lang: str) -> str:
     return "rtl" if lang in RTL else "ltr"
 
 
-def long_date(d: PartialDate, approximate: bool) -> str:
-    """'7 January 2016', 'January 2016' or '2016', with '(approx.)' when the sources are vague."""
+def _date(d: PartialDate, approximate: bool, month_chars: int, approx: str) -> str:
     text = str(d.year)
     if d.month:
-        text = f"{MONTHS[d.month - 1]} {text}"
+        text = f"{MONTHS[d.month - 1][:month_chars]} {text}"
     if d.day:
         text = f"{d.day} {text}"
-    return text + (" (approx.)" if approximate else "")
+    return text + (approx if approximate else "")
+
+
+def long_date(d: PartialDate, approximate: bool) -> str:
+    """'7 January 2016', 'January 2016' or '2016', with '(approx.)' when the sources are vague."""
+    return _date(d, approximate, 9, " (approx.)")
 
 
 def short_date(d: PartialDate, approximate: bool) -> str:
-    text = str(d.year)
-    if d.month:
-        text = f"{MONTHS[d.month - 1][:3]} {text}"
-    if d.day:
-        text = f"{d.day} {text}"
-    return text + (" approx." if approximate else "")
+    """'7 Jan 2016', 'Jan 2016' or '2016', for lists."""
+    return _date(d, approximate, 3, " approx.")
 
 
 def link(here: str, target: str) -> str:
