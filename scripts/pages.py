@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass, field
-from datetime import date
 from html import escape
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 from urllib.parse import quote
 
 import jinja2
@@ -240,8 +239,7 @@ class Renderer:
         return out
 
     def _actor_intro(self, a) -> str:
-        env = jinja2.Environment(autoescape=True)
-        return env.from_string(
+        return self.env.from_string(
             '<p class="ea-kind">{{ kind }}</p>'
             '{% if names %}<p class="ea-names">Also written: {% for lang, name in names %}'
             '<span lang="{{ lang }}" dir="{{ dir(lang) }}">{{ name }}</span>{% if not loop.last %} · {% endif %}'

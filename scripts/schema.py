@@ -11,7 +11,7 @@ import re
 
 from .markup import Markdown
 from .spec import (Bool, DateStr, DateTimeTz, Enum, Field, Int, ListOf, MapOf, Obj, Ref, Spec, Text,
-                   Url, _scalar, INVALID, check_chars)
+                   Url, _scalar, INVALID)
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
