@@ -52,7 +52,7 @@ def test_every_page_kind_is_built(built_site):
 
 def test_entry_page_content(built_site):
     html = read(built_site, f"entries/{ENTRY}/index.html")
-    assert "<h1>Regulator says calls break the licence rules</h1>" in html
+    assert "<h1 data-search-exclude>Regulator says calls break the licence rules</h1>" in html
     assert '<time datetime="2016-01-07">7 January 2016</time>' in html
     assert '<cite lang="fr" dir="ltr">Le régulateur sort de son silence sur la téléphonie</cite>' in html
     assert '<blockquote lang="fr" dir="ltr"><p>Nous ne faisons que suivre</p></blockquote>' in html
@@ -157,6 +157,21 @@ def test_search_index_has_entries_in_three_languages(built_site):
     # listing pages do not crowd out entries
     assert not [loc for loc in docs if loc.startswith("browse/")]
     assert not any("Association criticises" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
+
+
+def test_search_index_holds_what_readers_search_for_and_no_more(built_site):
+    """One record per entry: title, summary, original title, quote, publisher, actors; no notes, tags or labels."""
+    docs = json.loads(read(built_site, "search/search_index.json"))["docs"]
+    records = [d for d in docs if d["location"].startswith(f"entries/{ENTRY}/")]
+    assert [d["location"] for d in records] == [f"entries/{ENTRY}/"]
+    entry = records[0]
+    assert entry["title"] == "Regulator says calls break the licence rules"
+    for wanted in ("zanzibarfox", "Le régulateur sort de son silence", "Nous ne faisons que suivre",
+                   "Example Daily", "A. Writer", "Regulator (test)"):
+        assert wanted in entry["text"], wanted
+    for unwanted in ("Sources disagree on the date", "Fixed the publisher", "Boycott", "Original title:",
+                     "Actors:", "Publisher", "Regulator says calls break"):
+        assert unwanted not in entry["text"], unwanted
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
