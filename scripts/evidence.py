@@ -6,8 +6,6 @@ Everything is read and checked before anything is written; the result is an
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +15,7 @@ from typing import Callable
 
 import yaml
 
-from . import media, schema, yamlfile
+from . import forked, media, schema, yamlfile
 from .hashcache import HashCache
 from .model import Actor, Archive, Entry, Tag
 from .problems import Report
@@ -227,12 +225,8 @@ class _Job:
     hashes: dict
 
 
-_JOB: _Job | None = None  # set before forking workers, which inherit it
-
-
-def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
-    """Check entry files [start, end) of the current job on their own (no cross-file checks)."""
-    job = _JOB
+def _check_chunk(job: _Job, start: int, end: int) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
+    """Check entry files [start, end) of the job on their own (no cross-file checks)."""
     report = Report()
     spec = schema.entry_spec(job.today)
     hashes = HashCache(None)
@@ -240,7 +234,7 @@ def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict, l
     media_root = job.paths.media.resolve()
     out = []
     pending: list[_PendingMedia] = []
-    for path, rel, id_ok in job.files[bounds[0]:bounds[1]]:
+    for path, rel, id_ok in job.files[start:end]:
         errors_before = report.error_count()
         node = yamlfile.load(path, rel, report)
         if node is None:
@@ -262,20 +256,7 @@ def _check_chunk(bounds: tuple[int, int]) -> tuple[list[_Checked], list, dict, l
 
 def _check_all(job: _Job) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
     """Run the per-file checks, on every core when the log is large enough to repay the processes."""
-    global _JOB
-    _JOB = job
-    n = len(job.files)
-    workers = min(os.cpu_count() or 1, 8)
-    try:
-        if n < PARALLEL_FROM or workers < 2:
-            parts = [_check_chunk((0, n))]
-        else:
-            step = -(-n // workers)
-            ctx = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                parts = list(pool.map(_check_chunk, [(i, min(i + step, n)) for i in range(0, n, step)]))
-    finally:
-        _JOB = None
+    parts = forked.map_slices(_check_chunk, job, len(job.files), PARALLEL_FROM)
     checked, problems, hashes, pending = [], [], {}, []
     for c, p, h, m in parts:
         checked += c
@@ -296,7 +277,7 @@ def _prepare_media(paths: Paths, pending: list[_PendingMedia], report: Report) -
     return results
 
 
-PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
+PARALLEL_FROM = forked.PARALLEL_FROM  # tests lower it to exercise the workers
 
 
 def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:

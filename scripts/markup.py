@@ -57,6 +57,8 @@ class Markdown(Text):
 
 def _inline(text: str) -> str:
     """Render emphasis and links in one paragraph; escape everything else."""
+    if "[" not in text:
+        return _emphasis(text)
     out, pos = [], 0
     for m in _LINK.finditer(text):
         out.append(_emphasis(text[pos:m.start()]))
@@ -71,6 +73,8 @@ def _inline(text: str) -> str:
 
 
 def _emphasis(text: str) -> str:
+    if "*" not in text and "_" not in text:  # most text: skip the regular expression
+        return escape(text)
     out, pos = [], 0
     for m in _EMPH.finditer(text):
         out.append(escape(text[pos:m.start()]))
@@ -91,6 +95,8 @@ def to_html(text: str) -> str:
 
 def to_text(text: str) -> str:
     """Return the plain text of the Markdown subset (for feeds' text and page descriptions)."""
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _EMPH.sub(lambda m: m["s1"] or m["s2"] or m["e1"] or m["e2"], text)
+    if "[" in text:
+        text = _LINK.sub(lambda m: m.group(1), text)
+    if "*" in text or "_" in text:
+        text = _EMPH.sub(lambda m: m["s1"] or m["s2"] or m["e1"] or m["e2"], text)
     return " ".join(text.split())

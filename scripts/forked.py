@@ -1,0 +1,35 @@
+"""Run slices of a long list on every core, in forked processes that inherit the caller's state.
+
+Forking passes the loaded archive (or the job) to the workers for free; only each slice's
+result travels back. Below ``PARALLEL_FROM`` items, or where fork is missing, everything runs here.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+from typing import Any, Callable
+
+PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
+_TASK: tuple[Callable, Any] | None = None  # set before forking; the workers inherit it
+
+
+def _run(bounds: tuple[int, int]):
+    func, state = _TASK
+    return func(state, *bounds)
+
+
+def map_slices(func: Callable[[Any, int, int], Any], state: Any, n: int, parallel_from: int = PARALLEL_FROM) -> list:
+    """Return [func(state, start, end) for each slice of range(n)], in order, over all cores when n is large."""
+    global _TASK
+    workers = min(os.cpu_count() or 1, 8)
+    if n < parallel_from or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(state, 0, n)]
+    step = -(-n // workers)
+    _TASK = (func, state)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run, [(i, min(i + step, n)) for i in range(0, n, step)]))
+    finally:
+        _TASK = None
