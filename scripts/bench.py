@@ -51,7 +51,7 @@ def _step(name: str, root: Path) -> dict:
     elif name in ("generate", "generate-warm"):
         from .build import generate
         result = generate(root)
-        assert result.outputs, [str(p) for p in result.loaded.report.sorted()[:5]]
+        assert result.ok, [str(p) for p in result.report.sorted()[:5]]
         extra = {"stages": result.timings, "files": len(result.outputs)}
     elif name in ("mkdocs", "site"):
         if name == "site":
@@ -62,6 +62,53 @@ def _step(name: str, root: Path) -> dict:
     else:
         raise SystemExit(f"unknown step {name}")
     return {"seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(), **extra}
+
+
+def preview(root: Path, timeout: float = 300) -> dict:
+    """Seconds from saving an edit to one entry's YAML to `python -m scripts serve` serving the new page."""
+    import socket
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    entry = sorted((root / "evidence" / "entries").rglob("*.yaml"))[len(list((root / "evidence" / "entries").rglob("*.yaml"))) // 2]
+    url = f"http://127.0.0.1:{port}/{_base_path(root)}entries/{entry.stem}/"
+
+    def wait_for(text: str) -> float:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if text in r.read().decode("utf-8"):
+                        return time.monotonic()
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit(f"preview: {url} never showed {text!r}")
+
+    proc = subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(root), "serve", "--dev-addr",
+                             f"127.0.0.1:{port}"], cwd=REPO, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for("<h1")
+        time.sleep(2)  # let the first build settle
+        text = entry.read_text("utf-8")
+        t0 = time.monotonic()
+        entry.write_text(text.replace("title: \"", "title: \"Edited for the preview benchmark "), "utf-8")
+        seconds = wait_for("Edited for the preview benchmark") - t0
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        entry.write_text(text, "utf-8")
+    return {"seconds": seconds}
+
+
+def _base_path(root: Path) -> str:
+    """The path part of site_url, which `mkdocs serve` serves the site under."""
+    from urllib.parse import urlsplit
+    from . import config
+    path = urlsplit(config.load(root).site_url).path.strip("/")
+    return f"{path}/" if path else ""
 
 
 def _run(name: str, root: Path) -> dict:

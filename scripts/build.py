@@ -15,17 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as site_config
-from . import feeds, media, pages
+from . import feeds, media, pages, uptodate
 from .evidence import Loaded, load_archive
 from .output import Output, Writer
-from .problems import BuildError
+from .problems import BuildError, Report
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Generated:
-    loaded: Loaded
+    """What a generation run found and did; ``ok`` when content/ is complete and current."""
+
+    report: Report
+    files: int
+    entries: int = 0
+    epoch: str = "0"
+    ok: bool = False
+    up_to_date: bool = False  # nothing had changed: nothing was read or written
     outputs: list[Output] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -33,10 +40,18 @@ class Generated:
 def generate(root: Path, strict: bool = False) -> Generated:
     """Check the log and write every generated file into content/; raise BuildError on problems."""
     t0 = time.perf_counter()
+    inputs, stamp = uptodate.current(root)
+    if stamp is not None:
+        report = Report(list(stamp.problems))
+        result = Generated(report, stamp.files, stamp.entries, stamp.epoch, ok=not report.failed(strict),
+                           up_to_date=True, timings={"up to date": time.perf_counter() - t0})
+        log.info("nothing changed since the last build: content/ is up to date")
+        return result
     loaded = load_archive(root)
-    result = Generated(loaded, timings={"check": time.perf_counter() - t0})
+    result = Generated(loaded.report, loaded.files, timings={"check": time.perf_counter() - t0})
     if loaded.report.failed(strict) or loaded.archive is None:
         return result
+    result.entries, result.epoch = len(loaded.archive.entries), source_date_epoch(loaded)
     cfg = site_config.load(root)
     t1 = time.perf_counter()
     result.outputs = pages.render(loaded.archive, cfg, loaded.media)
@@ -48,8 +63,11 @@ def generate(root: Path, strict: bool = False) -> Generated:
     result.outputs += media.outputs(loaded.archive, loaded.media)
     result.timings["media"] = time.perf_counter() - t1
     t2 = time.perf_counter()
+    uptodate.forget(root)  # an interrupted write must not leave a stamp that vouches for it
     stats = Writer(root / "content").write(result.outputs)
+    uptodate.save(root, inputs, result.files, result.entries, result.epoch, loaded.report.problems)
     result.timings["write"] = time.perf_counter() - t2
+    result.ok = True
     log.info("generated %d files (%d written, %d unchanged, %d removed)",
              len(result.outputs), stats.written, stats.unchanged, stats.removed)
     return result

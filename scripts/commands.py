@@ -43,8 +43,8 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_problems(loaded, fmt: str = "text") -> None:
-    for problem in loaded.report.sorted():
+def _print_problems(report, fmt: str = "text") -> None:
+    for problem in report.sorted():
         _out(problem.github() if fmt == "github" else str(problem))
 
 
@@ -58,19 +58,19 @@ def build(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     try:
         result = pipeline.generate(args.root, strict=args.strict)
-        _print_problems(result.loaded)
-        if not result.outputs:
-            _out(result.loaded.report.summary(result.loaded.files) + "; nothing was written")
+        _print_problems(result.report)
+        if not result.ok:
+            _out(result.report.summary(result.files) + "; nothing was written")
             return 1
         if args.no_mkdocs:
             return 0
-        os.environ.setdefault("SOURCE_DATE_EPOCH", pipeline.source_date_epoch(result.loaded))
+        os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
         t1 = time.perf_counter()
         pipeline.mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
     except BuildError as exc:
         _out(f"error: {exc}")
         return 1
-    _out(f"built site/ from {len(result.loaded.archive.entries)} entries "
+    _out(f"built site/ from {result.entries} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0
 
@@ -86,9 +86,9 @@ def serve(args: argparse.Namespace) -> int:
         except BuildError as exc:
             _out(f"error: {exc}")
             return
-        _print_problems(result.loaded)
-        if not result.outputs:
-            _out(result.loaded.report.summary(result.loaded.files) + "; the preview keeps the previous pages")
+        _print_problems(result.report)
+        if not result.ok:
+            _out(result.report.summary(result.files) + "; the preview keeps the previous pages")
 
     return preview.serve(args.root.resolve(), regenerate, args.dev_addr)
 

@@ -2,6 +2,10 @@
 
 The generator runs outside MkDocs and writes only files whose content changed, so MkDocs sees
 one change per edit and never rebuilds in a loop (writing into docs_dir from inside a build would).
+MkDocs runs with ``--dirty``: it rebuilds only the pages whose files changed, which keeps an edit
+within seconds at 1,000 entries (a full rebuild takes about 13 s there); Material's search plugin
+merges the rebuilt pages into the index it kept. Dirty builds log a warning, so the preview is not
+strict; `make site` is.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ def watch(folder: Path, on_change: Callable[[], None], interval: float = 0.3,
 def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:8000") -> int:
     """Generate once, start `mkdocs serve`, and regenerate on every change to evidence/."""
     regenerate()
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", addr,
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", addr,
            "--config-file", str(root / "mkdocs.yml")]
     proc = subprocess.Popen(cmd, cwd=root)
     log.info("serving on http://%s/ ; edits to evidence/ are picked up (Ctrl-C stops)", addr)

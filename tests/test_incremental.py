@@ -1,0 +1,146 @@
+"""Reruns: nothing changed means nothing is read or written; any change to what generation
+reads, or to what it wrote, means a full generation. Entry pages rendered on several cores
+are the same bytes as rendered in one process."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+import pytest
+from hypothesis import given, strategies as st
+
+from conftest import make_site_repo, run_build
+from scripts import build, forked, pages
+from scripts.evidence import load_archive
+from scripts.config import load as load_config
+
+ENTRY = "2016-01-07-regulator-communique"
+WARNING_ENTRY = """\
+type: article
+title: "An article with a heading in its summary"
+date: "2016-03-01"
+added: "2026-11-03"
+language: "en"
+summary: |
+  # Not a heading here
+source: {url: "https://example.org/w", publisher: "Example Weekly"}
+"""
+
+
+def _gen(repo, strict=False):
+    return build.generate(repo.root, strict=strict)
+
+
+def test_a_rerun_with_nothing_changed_reads_and_writes_nothing(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    first = _gen(repo)
+    assert first.ok and not first.up_to_date and first.entries > 0
+    page = repo.root / "content" / "entries" / f"{ENTRY}.md"
+    mtime = page.stat().st_mtime_ns
+    caplog.set_level("INFO")
+    second = _gen(repo)
+    assert second.ok and second.up_to_date
+    assert (second.files, second.entries, second.epoch) == (first.files, first.entries, first.epoch)
+    assert page.stat().st_mtime_ns == mtime
+    assert "nothing changed since the last build: content/ is up to date" in caplog.messages
+
+
+def test_an_edited_entry_is_regenerated(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    path = repo.root / "evidence" / "entries" / "2016" / f"{ENTRY}.yaml"
+    path.write_text(path.read_text("utf-8").replace("break the licence", "breach the licence"), "utf-8")
+    again = _gen(repo)
+    assert again.ok and not again.up_to_date
+    assert "breach the licence" in (repo.root / "content" / "entries" / f"{ENTRY}.md").read_text("utf-8")
+
+
+def test_a_deleted_output_is_written_again(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    page = repo.root / "content" / "entries" / f"{ENTRY}.md"
+    page.unlink()
+    again = _gen(repo)
+    assert not again.up_to_date and page.is_file()
+
+
+def test_a_hand_edited_output_is_still_refused(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    page = repo.root / "content" / "entries" / f"{ENTRY}.md"
+    page.write_text(page.read_text("utf-8") + "\nhand edit\n", "utf-8")
+    path = repo.root / "evidence" / "entries" / "2016" / f"{ENTRY}.yaml"
+    path.write_text(path.read_text("utf-8").replace("break the licence", "breach the licence"), "utf-8")
+    code, out = run_build(repo, "--no-mkdocs")
+    assert code == 1
+    assert f"error: content/entries/{ENTRY}.md was edited by hand since it was generated; " \
+           "edit the evidence log instead, or delete the file" in out
+    assert page.read_text("utf-8").endswith("hand edit\n")
+
+
+def test_a_changed_setting_is_regenerated(tmp_path, monkeypatch):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    monkeypatch.setenv("SITE_URL", "https://archive.example.net/")
+    again = _gen(repo)
+    assert again.ok and not again.up_to_date
+    assert "https://archive.example.net/entries/" in (repo.root / "content" / "rss.xml").read_text("utf-8")
+
+
+def test_warnings_are_shown_again_and_fail_strict_on_the_shortcut(tmp_path):
+    repo = make_site_repo(tmp_path, {"2016-03-01-heading-summary": WARNING_ENTRY})
+    code, first = run_build(repo, "--no-mkdocs")
+    assert code == 0
+    warning = [line for line in first.splitlines() if ": warning: " in line]
+    assert len(warning) == 1 and warning[0].startswith("evidence/entries/2016/2016-03-01-heading-summary.yaml:")
+    code, again = run_build(repo, "--no-mkdocs")
+    assert code == 0 and [line for line in again.splitlines() if ": warning: " in line] == warning
+    code, strict = run_build(repo, "--no-mkdocs", "--strict")
+    assert code == 1 and warning[0] in strict
+    assert strict.splitlines()[-1] == "checked 7 files: 0 errors, 1 warning; nothing was written"
+
+
+def test_a_failed_run_leaves_no_shortcut(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    path = repo.root / "evidence" / "entries" / "2016" / f"{ENTRY}.yaml"
+    good = path.read_text("utf-8")
+    path.write_text("type: [\n", "utf-8")
+    assert not _gen(repo).ok
+    path.write_text(good, "utf-8")
+    os.utime(path, ns=(1, 1))  # a new mtime, so the inputs differ from the failed run's as well
+    assert _gen(repo).ok
+
+
+def test_entry_pages_on_several_cores_are_the_same_bytes(tmp_path, monkeypatch):
+    repo = make_site_repo(tmp_path)
+    loaded = load_archive(repo.root)
+    cfg = load_config(repo.root)
+    serial = pages.render(loaded.archive, cfg, loaded.media)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked.map_slices, "__defaults__", (1,))
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+    parallel = pages.render(loaded.archive, cfg, loaded.media)
+    assert [(o.path, o.data) for o in parallel] == [(o.path, o.data) for o in serial]
+
+
+def test_forked_slices_come_back_in_order():
+    calls = forked.map_slices(lambda state, a, b: (state, a, b), "s", 10, parallel_from=1)
+    assert [c[0] for c in calls] == ["s"] * len(calls)
+    assert [i for _, a, b in calls for i in range(a, b)] == list(range(10))
+
+
+segment = st.sampled_from(["entries", "browse", "types", "a", "b", "2"])
+
+
+@given(st.lists(segment, max_size=4), st.lists(segment, max_size=4), st.booleans())
+def test_link_matches_relpath(here, target, folder):
+    """Same addresses as posixpath.relpath gave, for folder pages and files (which have a suffix)."""
+    here_url = "/".join(here) + "/" if here else ""
+    target_url = "/".join(target) + "/" if folder and target else "/".join(target + ["x.xml"])
+    expected = posixpath.relpath("/" + target_url, "/" + here_url)
+    expected = "./" if expected == "." else expected + ("/" if target_url.endswith("/") and not expected.endswith("/") else "")
+    if target_url == "":
+        expected = expected if expected == "./" else expected + "/"
+    assert pages.link(here_url, target_url) == expected
