@@ -2,6 +2,7 @@
 
 The generator runs outside MkDocs and writes only files whose content changed, so MkDocs sees
 one change per edit and never rebuilds in a loop (writing into docs_dir from inside a build would).
+Images reach the served site through the same hook as in a build: MkDocs links them in after each rebuild.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
     regenerate()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", addr,
            "--config-file", str(root / "mkdocs.yml")]
-    proc = subprocess.Popen(cmd, cwd=root)
+    # MkDocs' hook (scripts/mkdocs_hooks.py) imports this package to link the images in
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
+    proc = subprocess.Popen(cmd, cwd=root, env=env)
     log.info("serving on http://%s/ ; edits to evidence/ are picked up (Ctrl-C stops)", addr)
     try:
         watch(root / "evidence", regenerate, stop=lambda: proc.poll() is not None)
