@@ -44,6 +44,11 @@ class Paths:
     def cache(self) -> Path:
         return self.root / ".cache"
 
+    @property
+    def media_cache(self) -> Path:
+        """Thumbnails and display copies, made by media.prepare and published from here."""
+        return self.cache / "media"
+
     def rel(self, path: Path | str) -> str:
         return str(path)[len(str(self.root)) + 1:].replace("\\", "/")
 
@@ -270,7 +275,7 @@ def _prepare_media(paths: Paths, pending: list[_PendingMedia], report: Report) -
     """Decode (or find in the cache) every verified image, and report those that cannot be published."""
     if not pending:
         return {}
-    results = media.prepare([media.Job(p.path, p.sha256) for p in pending], paths.cache / "media")
+    results = media.prepare([media.Job(p.path, p.sha256) for p in pending], paths.media_cache)
     for p in pending:
         at = yaml.Node(None, None, yaml.Mark(p.rel, 0, p.line - 1, p.col - 1, None, None), None)
         media.check_item(Ctx(p.rel, report), at, p.file, p.publish_original, results.get(p.sha256))

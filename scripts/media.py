@@ -587,7 +587,11 @@ def check_item(ctx: Ctx, node: yaml.Node, file: str, publish_original: bool,
 
 
 def outputs(archive: Archive, prepared: dict[str, Prepared | Failure]) -> list[Output]:
-    """Return the files to publish: both derivatives of each prepared image, and the originals entries allow."""
+    """Return the files to publish: both derivatives of each prepared image, and the originals entries allow.
+
+    They are listed for the site (output.link_list) and hard-linked into it after MkDocs has built the
+    pages; they never go into content/, where MkDocs would copy their bytes.
+    """
     out: dict[str, Output] = {}
     for entry in archive.entries:
         for item in entry.media:

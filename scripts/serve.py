@@ -6,6 +6,7 @@ MkDocs runs with ``--dirty``: it rebuilds only the pages whose files changed, wh
 within seconds at 1,000 entries (a full rebuild takes about 13 s there); Material's search plugin
 merges the rebuilt pages into the index it kept. Dirty builds log a warning, so the preview is not
 strict; `make site` is.
+Images reach the served site through the same hook as in a build: MkDocs links them in after each rebuild.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
     regenerate()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", addr,
            "--config-file", str(root / "mkdocs.yml")]
-    proc = subprocess.Popen(cmd, cwd=root)
+    # MkDocs' hook (scripts/mkdocs_hooks.py) imports this package to link the images in
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
+    proc = subprocess.Popen(cmd, cwd=root, env=env)
     log.info("serving on http://%s/ ; edits to evidence/ are picked up (Ctrl-C stops)", addr)
     try:
         watch(root / "evidence", regenerate, stop=lambda: proc.poll() is not None)

@@ -98,10 +98,16 @@ def make_archive(root: Path, entries: int, images: int = 0, image_maker=None, se
         folder.mkdir(exist_ok=True)
         (folder / f"e{i:05d}.yaml").write_text(entry_yaml(rng, i, media), "utf-8")
     if site_files_from:
-        shutil.copy(site_files_from / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(site_files_from / "overrides", root / "overrides", dirs_exist_ok=True)
-        content = root / "content"
-        shutil.copytree(site_files_from / "content" / "assets", content / "assets", dirs_exist_ok=True)
+        copy_site_files(site_files_from, root)
         for name, text in PAGES.items():
-            (content / name).write_text(text, "utf-8")
+            (root / "content" / name).write_text(text, "utf-8")
     return root
+
+
+def copy_site_files(repo: Path, root: Path) -> None:
+    """Copy what MkDocs needs besides pages from ``repo`` to ``root``: config, hook, theme overrides, CSS."""
+    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "scripts").mkdir(exist_ok=True)
+    shutil.copy(repo / "scripts" / "mkdocs_hooks.py", root / "scripts" / "mkdocs_hooks.py")
+    shutil.copytree(repo / "overrides", root / "overrides", dirs_exist_ok=True)
+    shutil.copytree(repo / "content" / "assets", root / "content" / "assets", dirs_exist_ok=True)

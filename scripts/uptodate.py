@@ -6,8 +6,9 @@ and rendering everything again. The stamp (``.cache/generate.json``) records:
 - a digest of what generation reads: every file under evidence/ (path, size, mtime, inode),
   mkdocs.yml, this package's own files, the libraries whose output we publish, and the
   environment variables the configuration reads;
-- a digest of what it wrote: the manifest of generated files and each file's size and mtime,
-  so that a deleted or edited output is regenerated (and a hand edit still refused by the writer);
+- a digest of what it wrote: the manifest of generated files and each file's size and mtime, and
+  the images the site links to, so that a deleted or edited output (or a deleted media cache) is
+  regenerated, and a hand edit still refused by the writer;
 - what the run reported (warnings are shown again) and the build date it derived.
 """
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .output import MANIFEST
+from .output import LINKS, MANIFEST
 from .problems import Problem
 
 log = logging.getLogger(__name__)
@@ -85,16 +86,20 @@ def inputs_digest(root: Path) -> str:
 
 
 def outputs_digest(content: Path) -> str:
-    """Digest of the manifest and the size and mtime of every file it lists ('' if there is none)."""
+    """Digest of the manifest, of every file it lists and of every image the site will link to,
+    by size and mtime ('' if one is missing: e.g. .cache/ was deleted)."""
     try:
         raw = (content / MANIFEST).read_bytes()
         listed = json.loads(raw)
+        images = json.loads((content / LINKS).read_bytes()) if LINKS in listed else {}
     except (OSError, ValueError):
         return ""
     h = hashlib.sha256(raw)
-    for rel in sorted(listed):
+    root = content.parent
+    files = [(rel, content / rel) for rel in sorted(listed)] + [(src, root / src) for src in sorted(images.values())]
+    for rel, path in files:
         try:
-            st = os.stat(content / rel)
+            st = os.stat(path)
         except OSError:
             return ""
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.evidence import load_archive
+from scripts.synthetic import copy_site_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -78,10 +79,8 @@ def repo(tmp_path: Path) -> Repo:
 def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
     """A repository with the real mkdocs.yml, overrides and CSS, and synthetic pages and entries."""
     repo = Repo(root)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(FIXTURES / "site" / "content", root / "content")
-    shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
+    copy_site_files(REPO, root)
     shutil.copytree(FIXTURES / "site" / "media", root / "evidence" / "media", dirs_exist_ok=True)
     for src in sorted((FIXTURES / "site" / "entries").glob("*.yaml")):
         repo.entry(src.stem, src.read_text("utf-8"), year=src.stem[:4])

@@ -560,7 +560,8 @@ def _upstream(root: Path, env: dict[str, str]) -> Path:
     for name in ("Makefile", "requirements.txt", "requirements-test.txt", ".gitignore", "CONTRIBUTING.md"):
         shutil.copy2(REPO / name, root / name)
     shutil.copy(REPO / "content" / "contributing.md", root / "content" / "contributing.md")
-    shutil.copytree(REPO / "scripts", root / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "scripts", root / "scripts", ignore=shutil.ignore_patterns("__pycache__"),
+                    dirs_exist_ok=True)  # make_site_repo copied MkDocs' hook there already
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "upstream"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
     return root

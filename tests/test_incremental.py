@@ -4,8 +4,10 @@ are the same bytes as rendered in one process."""
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
+import shutil
 
 import pytest
 from hypothesis import given, strategies as st
@@ -63,6 +65,16 @@ def test_a_deleted_output_is_written_again(tmp_path):
     page.unlink()
     again = _gen(repo)
     assert not again.up_to_date and page.is_file()
+
+
+def test_a_deleted_media_cache_is_made_again(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    shutil.rmtree(repo.root / ".cache" / "media")
+    again = _gen(repo)
+    assert again.ok and not again.up_to_date
+    links = json.loads((repo.root / "content" / "_generated" / "links.json").read_text("utf-8"))
+    assert links and all((repo.root / src).is_file() for src in links.values())
 
 
 def test_a_hand_edited_output_is_still_refused(tmp_path):

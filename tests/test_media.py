@@ -16,7 +16,7 @@ from PIL import ExifTags, Image, ImageCms, PngImagePlugin, features
 from scripts import media
 from scripts.hashcache import sha256_file
 from scripts.model import Archive, Entry, MediaItem
-from scripts.output import Writer
+from scripts.output import Writer, link_list, link_listed
 from scripts.problems import Report
 from scripts.spec import Ctx, PartialDate
 
@@ -474,7 +474,7 @@ def archive_of(*items: MediaItem) -> Archive:
     return Archive(entries=[entry], actors={}, tags={})
 
 
-def test_outputs_publish_derivatives_and_byte_exact_originals(folder, tmp_path):
+def test_outputs_publish_derivatives_and_byte_exact_originals(folder):
     data = encode(halves((500, 300)), "PNG")
     job = folder.add("shot.png", data)
     hidden = folder.add("hidden.jpg", encode(halves((50, 30)), "JPEG", exif=gps_exif()))
@@ -487,12 +487,17 @@ def test_outputs_publish_derivatives_and_byte_exact_originals(folder, tmp_path):
         (f"media/display/{p.key}.webp", p.key), (f"media/display/{q.key}.webp", q.key),
         (f"media/original/{job.sha256}/shot.png", job.sha256),
         (f"media/thumbs/{p.key}.webp", p.key), (f"media/thumbs/{q.key}.webp", q.key)])
-    content = tmp_path / "content"
+    # published as the build does: listed in content/, then linked into the built site
+    content, site = folder.root / "content", folder.root / "site"
     content.mkdir()
-    Writer(content).write(outs)
-    assert (content / f"media/original/{job.sha256}/shot.png").read_bytes() == data
-    assert (content / p.thumb.path).read_bytes() == p.thumb.file.read_bytes()
-    assert sha256_file(content / f"media/original/{job.sha256}/shot.png") == job.sha256
+    Writer(content).write([link_list(outs, folder.root)])
+    assert link_listed(folder.root, content, site, (folder.media, folder.cache)) == 5
+    assert not (content / "media").exists()
+    original = site / f"media/original/{job.sha256}/shot.png"
+    assert original.read_bytes() == data and sha256_file(original) == job.sha256
+    assert (site / p.thumb.path).read_bytes() == p.thumb.file.read_bytes()
+    assert (site / p.thumb.path).stat().st_ino == p.thumb.file.stat().st_ino
+    assert original.stat().st_ino == job.path.stat().st_ino
 
 
 def test_outputs_never_publish_a_located_original(folder, caplog):

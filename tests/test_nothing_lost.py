@@ -32,6 +32,7 @@ HAND = {  # hand-written files inside folders the generator writes into
     "content/entries/notes-by-hand.md": "# Notes kept by hand\n\nNot generated.\n",
     "content/browse/README.txt": "Hand-written; the generator must leave this alone.\n",
     "content/browse/timeline/2017/keep.txt": "Hand-written, in a folder that becomes otherwise empty.\n",
+    "content/media/README.txt": "Hand-written, beside the images the build links into the site.\n",
 }
 
 
@@ -100,6 +101,9 @@ def test_killed_build_leaves_previous_site_and_hand_written_files(tmp_path):
         assert _hand_written(repo) == hand, f"a hand-written file changed after a kill at {when}"
         assert not [p for p in site.rglob("*") if p.name.startswith(".") or p.name.endswith(".tmp")]
     assert killed >= 2, "the builds finished before they could be killed: give them more entries"
+    assert run_build(repo)[0] == 0  # the next build removes the folders that killed builds left behind
+    assert not list(repo.root.glob(".site-*"))
+    assert (site / "media" / "README.txt").read_text("utf-8") == HAND["content/media/README.txt"]
 
 
 def test_hand_written_files_in_generated_folders_survive_builds_and_removals(tmp_path):
@@ -121,6 +125,8 @@ def test_hand_written_files_in_generated_folders_survive_builds_and_removals(tmp
     # hand-written pages are published like any other page; the text file is copied
     assert (repo.root / "site/entries/notes-by-hand/index.html").is_file()
     assert (repo.root / "site/browse/README.txt").read_text("utf-8") == HAND["content/browse/README.txt"]
+    assert (repo.root / "site/media/README.txt").read_text("utf-8") == HAND["content/media/README.txt"]
+    assert len(list((repo.root / "site/media").rglob("*.webp"))) == 2  # the images, linked beside it
 
 
 def test_hand_written_file_at_a_generated_path_stops_the_build(tmp_path):

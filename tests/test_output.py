@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
-from scripts.output import Output, Writer
+from scripts.output import LINKS, Output, Writer, link_list, link_listed
 from scripts.problems import BuildError
 
 
@@ -100,3 +102,127 @@ def test_a_refused_write_changes_nothing_and_does_not_lock_out(tmp_path):
 def test_file_already_holding_the_output_counts_as_generated(tmp_path):
     (tmp_path / "a.md").write_bytes(b"x")  # e.g. written by a build killed before the manifest was saved
     assert Writer(tmp_path).write([Output("a.md", b"x")]).unchanged == 0
+
+
+# --- files published by hard link (images) ------------------------------------------------------
+
+def _linked_repo(tmp_path, files: dict[str, str]):
+    """A root with evidence/media/, a media cache, content/ holding the link list for ``files`` and an empty site."""
+    root = tmp_path / "repo"
+    media, cache = root / "evidence" / "media", root / ".cache" / "media"
+    for folder in (media, cache, root / "content", root / "site"):
+        folder.mkdir(parents=True)
+    (media / "a.png").write_bytes(b"original")
+    (cache / "k.thumb.webp").write_bytes(b"thumb")
+    outs = [Output(rel, source=root / src) for rel, src in files.items()]
+    Writer(root / "content").write([link_list(outs, root)])
+    return root, (media, cache)
+
+
+def _link(root, allowed):
+    return link_listed(root, root / "content", root / "site", allowed)
+
+
+def test_listed_files_are_hard_linked_into_the_site(tmp_path):
+    root, allowed = _linked_repo(tmp_path, {"media/original/a.png": "evidence/media/a.png",
+                                            "media/thumbs/k.webp": ".cache/media/k.thumb.webp"})
+    assert json.loads((root / "content" / LINKS).read_text("utf-8")) == {
+        "media/original/a.png": "evidence/media/a.png", "media/thumbs/k.webp": ".cache/media/k.thumb.webp"}
+    assert _link(root, allowed) == 2
+    for rel, src in json.loads((root / "content" / LINKS).read_text("utf-8")).items():
+        assert os.stat(root / "site" / rel).st_ino == os.stat(root / src).st_ino
+    assert (root / "site/media/original/a.png").read_bytes() == b"original"
+
+
+def test_bytes_are_copied_where_linking_fails(tmp_path, monkeypatch):
+    root, allowed = _linked_repo(tmp_path, {"media/original/a.png": "evidence/media/a.png"})
+
+    def cross_device(src, dst):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", cross_device)
+    assert _link(root, allowed) == 1
+    published = root / "site/media/original/a.png"
+    assert published.read_bytes() == b"original"
+    assert os.stat(published).st_ino != os.stat(root / "evidence/media/a.png").st_ino
+
+
+def test_without_a_list_nothing_is_linked(tmp_path):
+    (tmp_path / "content").mkdir()
+    assert link_listed(tmp_path, tmp_path / "content", tmp_path / "site", (tmp_path,)) == 0
+    assert not (tmp_path / "site").exists()
+
+
+def _write_list(root, listing: dict) -> None:
+    (root / "content" / LINKS).write_text(json.dumps(listing), "utf-8")
+
+
+@pytest.mark.parametrize("src", ["evidence/entries.yaml", "/etc/hostname", "evidence/media/../../secret",
+                                 "evidence/media/escape.png"])
+def test_sources_outside_the_media_folders_are_refused(tmp_path, src):
+    root, allowed = _linked_repo(tmp_path, {})
+    (root / "evidence/entries.yaml").write_text("x")
+    (root / "secret").write_text("x")
+    (root / "evidence/media/escape.png").symlink_to(root / "secret")
+    _write_list(root, {"media/x": src})
+    with pytest.raises(BuildError) as exc:
+        _link(root, allowed)
+    assert str(exc.value) == (f"refusing to publish {src} as media/x: "
+                              "only files inside evidence/media/ or .cache/media/ are published")
+    assert not list((root / "site").iterdir())
+
+
+@pytest.mark.parametrize("path", ["../x.png", "/tmp/x.png", "media/../../x.png"])
+def test_nothing_is_linked_outside_the_site(tmp_path, path):
+    root, allowed = _linked_repo(tmp_path, {})
+    _write_list(root, {path: "evidence/media/a.png"})
+    with pytest.raises(BuildError) as exc:
+        _link(root, allowed)
+    assert str(exc.value) == f"refusing to write outside {root / 'site'}: {path!r}"
+
+
+def test_a_file_mkdocs_copied_from_content_is_never_replaced(tmp_path):
+    root, allowed = _linked_repo(tmp_path, {"media/original/a.png": "evidence/media/a.png"})
+    for folder in ("content", "site"):  # MkDocs copied content/media/original/a.png into the site
+        (root / folder / "media/original").mkdir(parents=True, exist_ok=True)
+        (root / folder / "media/original/a.png").write_bytes(b"hand-written")
+    with pytest.raises(BuildError) as exc:
+        _link(root, allowed)
+    assert str(exc.value) == ("content/media/original/a.png exists and was not written by the generator; "
+                              "move it away (generated paths belong to the generator)")
+    assert (root / "site/media/original/a.png").read_bytes() == b"hand-written"
+
+
+def test_a_missing_source_is_reported(tmp_path):
+    root, allowed = _linked_repo(tmp_path, {"media/thumbs/k.webp": ".cache/media/k.thumb.webp"})
+    (root / ".cache/media/k.thumb.webp").unlink()
+    with pytest.raises(BuildError) as exc:
+        _link(root, allowed)
+    assert str(exc.value) == ".cache/media/k.thumb.webp is missing, so media/thumbs/k.webp cannot be published; " \
+                             "run the build again"
+
+
+def test_an_unreadable_list_is_reported(tmp_path):
+    root, allowed = _linked_repo(tmp_path, {})
+    _write_list(root, ["media/x"])
+    with pytest.raises(BuildError) as exc:
+        _link(root, allowed)
+    assert str(exc.value) == "content/_generated/links.json is not a list of files to publish; run the build again"
+
+
+def test_link_list_refuses_sources_outside_the_root(tmp_path):
+    with pytest.raises(BuildError) as exc:
+        link_list([Output("media/x", source=Path("/etc/hostname"))], tmp_path)
+    assert str(exc.value) == f"refusing to publish /etc/hostname: it is outside {tmp_path}"
+
+
+def test_a_dirty_rebuild_keeps_its_links_and_replaces_stale_copies(tmp_path):
+    """`mkdocs serve --dirty` rebuilds into the same folder: earlier links stay, earlier copies are replaced."""
+    root, allowed = _linked_repo(tmp_path, {"media/original/a.png": "evidence/media/a.png",
+                                            "media/original/b.png": "evidence/media/a.png"})
+    assert _link(root, allowed) == 2
+    first = (root / "site/media/original/a.png").stat().st_ino
+    (root / "site/media/original/b.png").unlink()
+    (root / "site/media/original/b.png").write_bytes(b"an older copy")
+    assert _link(root, allowed) == 2
+    assert (root / "site/media/original/a.png").stat().st_ino == first
+    assert (root / "site/media/original/b.png").read_bytes() == (root / "evidence/media/a.png").read_bytes()

@@ -1,14 +1,17 @@
-"""`python -m scripts serve`: an edit to an entry reaches the served page without a restart."""
+"""`python -m scripts serve`: an edit to an entry reaches the served page without a restart; images are served."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urljoin
 
 from conftest import REPO, make_site_repo
 
@@ -20,11 +23,15 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str:
+    return _get_bytes(url).decode("utf-8")
+
+
+def _get_bytes(url: str) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().decode("utf-8")
+            return r.read()
     except OSError:
-        return ""
+        return b""
 
 
 def _wait_for(url: str, text: str, seconds: float) -> bool:
@@ -45,6 +52,14 @@ def test_edit_is_served_without_restart(tmp_path):
     url = f"http://127.0.0.1:{port}/voip-archive/entries/2017-report/"
     try:
         assert _wait_for(url, "<h1 data-search-exclude>Yearly report mentions the block</h1>", 60)
+        # the thumbnail, display copy and original an entry page shows are served, as the build lists them
+        shot = f"http://127.0.0.1:{port}/voip-archive/entries/2016-02-28-synthetic-screenshot/"
+        html = _get(shot)
+        served = sorted(set(re.findall(r'(?:src|href)="\.\./\.\./(media/[^"]+)"', html)))
+        links = json.loads((repo.root / "content/_generated/links.json").read_text("utf-8"))
+        assert served == sorted(links)
+        for rel in served:
+            assert _get_bytes(urljoin(shot, "../../" + rel)) == (repo.root / links[rel]).read_bytes(), rel
         path = repo.root / "evidence" / "entries" / "2017" / "2017-report.yaml"
         path.write_text(path.read_text().replace("Yearly report mentions", "Yearly report now names"))
         assert _wait_for(url, "<h1 data-search-exclude>Yearly report now names the block</h1>", 30)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -14,6 +19,7 @@ import pytest
 from conftest import make_site_repo, run_build
 
 ENTRY = "2016-01-07-regulator-communique"
+KEY = "82f22482ccb62d88eab691f4509e5d2b170418df1794f9ee4d8564571303e231"  # names the fixture image's derivatives
 
 
 def read(repo, rel: str) -> str:
@@ -201,15 +207,104 @@ def test_failed_build_keeps_previous_site_and_hand_written_pages(tmp_path):
     assert (repo.root / "content" / "methodology.md").read_bytes() == hand
 
 
+def _links(repo) -> dict[str, str]:
+    """The images the build publishes: path in the site -> source, relative to the repository root."""
+    return json.loads((repo.root / "content/_generated/links.json").read_text("utf-8"))
+
+
+def _media_inodes(repo) -> dict[str, int]:
+    media = repo.root / "site" / "media"
+    return {p.relative_to(media).as_posix(): p.stat().st_ino for p in sorted(media.rglob("*")) if p.is_file()}
+
+
+def test_images_are_hard_links_to_their_sources_not_copies(built_site):
+    root = built_site.root
+    links = _links(built_site)
+    assert sorted(links.values()) == [f".cache/media/{KEY}.display.webp", f".cache/media/{KEY}.thumb.webp",
+                                      "evidence/media/2016/synthetic-chart.png"]
+    assert sorted("media/" + rel for rel in _media_inodes(built_site)) == sorted(links)
+    for rel, src in links.items():
+        published, source = (root / "site" / rel).stat(), (root / src).stat()
+        assert (published.st_ino, published.st_dev) == (source.st_ino, source.st_dev), rel  # MkDocs copied nothing
+        assert published.st_nlink > 1
+    assert not (root / "content" / "media").exists()
+
+
 def test_mkdocs_failure_keeps_previous_site(tmp_path):
     repo = make_site_repo(tmp_path)
     assert run_build(repo)[0] == 0
-    before = _tree_digest(repo.root / "site")
+    before, inodes = _tree_digest(repo.root / "site"), _media_inodes(repo)
+    assert len(inodes) == 3
     (repo.root / "content" / "contributing.md").write_text("[broken](nowhere.md)\n")
     code, out = run_build(repo)
     assert code == 1 and "the previous site/ is unchanged" in out
     assert _tree_digest(repo.root / "site") == before
+    assert _media_inodes(repo) == inodes
     assert not list(repo.root.glob(".site-*"))
+
+
+def test_hand_written_file_at_an_image_path_stops_the_build(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo)[0] == 0
+    before, inodes = _tree_digest(repo.root / "site"), _media_inodes(repo)
+    rel = f"media/thumbs/{KEY}.webp"
+    mine = repo.root / "content" / rel
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"mine")
+    code, out = run_build(repo)
+    assert code == 1
+    assert out.splitlines()[-1] == (f"error: content/{rel} exists and was not written by the generator; move it away "
+                                    "(generated paths belong to the generator); the previous site/ is unchanged")
+    assert mine.read_bytes() == b"mine"
+    assert _tree_digest(repo.root / "site") == before and _media_inodes(repo) == inodes
+    assert not list(repo.root.glob(".site-*"))
+
+
+def test_images_earlier_versions_wrote_into_content_are_removed(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo, "--no-mkdocs")[0] == 0
+    content = repo.root / "content"
+    manifest = json.loads((content / ".generated.json").read_text("utf-8"))
+    for rel, src in _links(repo).items():  # as earlier versions left them: linked into content/, in the manifest
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(repo.root / src, content / rel)
+        manifest[rel] = "key:earlier"
+    (content / ".generated.json").write_text(json.dumps(manifest), "utf-8")
+    assert run_build(repo)[0] == 0
+    assert not (content / "media").exists()
+    assert sorted("media/" + rel for rel in _media_inodes(repo)) == sorted(_links(repo))
+
+
+def test_folders_left_by_killed_builds_are_removed(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo)[0] == 0
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    stale = [f".site-build-{gone.pid}-k1ll3d00", f".site-old-{gone.pid}", ".site-x1y2z3w4"]
+    kept = [f".site-build-{os.getpid()}-mine", f".site-build-{os.getppid()}-live", ".site-q1w2e3r4", ".site-notes"]
+    for name in stale + kept:
+        (repo.root / name).mkdir()
+        (repo.root / name / "index.html").write_text("partial")
+    two_hours_ago = time.time() - 7200  # a folder of an earlier version, without a PID, untouched for two hours
+    os.utime(repo.root / ".site-x1y2z3w4", (two_hours_ago, two_hours_ago))
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        assert run_build(repo)[0] == 0
+    assert sorted(p.name for p in repo.root.glob(".site*")) == sorted(kept)
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("removed")] == [
+        f"removed {name}, left behind by a build that was stopped" for name in sorted(stale)]
+    assert (repo.root / "site" / "index.html").is_file()
+
+
+def test_previous_site_is_kept_while_site_is_missing(tmp_path):
+    from scripts.build import remove_leftovers
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    old = tmp_path / f".site-old-{gone.pid}"  # killed between moving site/ away and moving the new one in
+    old.mkdir()
+    assert remove_leftovers(tmp_path, tmp_path / "site") == []
+    (tmp_path / "site").mkdir()
+    assert remove_leftovers(tmp_path, tmp_path / "site") == [old.name]
+    assert (tmp_path / "site").is_dir()
 
 
 def test_deleted_entry_pages_are_removed(tmp_path):
