@@ -17,5 +17,8 @@ def test_bench_smoke(tmp_path):
     report = json.loads((tmp_path / "bench.json").read_text())
     r = report["results"][0]
     assert r["entries"] == 40 and r["images"] == 2 and r["pages"] > 40
-    assert r["thumbs_cold"]["images_per_s"] > 0 and r["search_index_mb"] > 0
+    assert r["thumbs_cold"]["images_per_s"] > 0 and r["search_index_mb"] > 0 and r["preview"]["seconds"] > 0
+    assert "up to date" in r["generate_unchanged"]["stages"] and "pages" in r["generate_edit"]["stages"]
+    assert "pages" in r["generate_full"]["stages"]
+    assert r["site_own_mb"] < r["site_mb"]  # the images are hard links, not copies
     assert (tmp_path / "bench.md").read_text().startswith("Machine: ")
