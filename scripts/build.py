@@ -21,6 +21,7 @@ from . import config as site_config
 from . import feeds, media, pages, uptodate
 from .evidence import Loaded, load_archive
 from .output import Output, Writer, link_list
+from .pagememo import PageMemo
 from .problems import BuildError, Report
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ def generate(root: Path, strict: bool = False) -> Generated:
     result.entries, result.epoch = len(loaded.archive.entries), source_date_epoch(loaded)
     cfg = site_config.load(root)
     t1 = time.perf_counter()
-    result.outputs = pages.render(loaded.archive, cfg, loaded.media)
+    writer = Writer(root / "content")
+    memo = PageMemo(root / ".cache", f"{uptodate.code_digest()} {cfg!r}", writer.holds)
+    result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo)
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     result.outputs += feeds.render(loaded.archive, cfg.base, cfg.site_name, loaded.media, limit=cfg.feed_size)
@@ -67,7 +70,8 @@ def generate(root: Path, strict: bool = False) -> Generated:
     result.timings["media"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     uptodate.forget(root)  # an interrupted write must not leave a stamp that vouches for it
-    stats = Writer(root / "content").write(result.outputs)
+    stats = writer.write(result.outputs)
+    memo.save()
     uptodate.save(root, inputs, result.files, result.entries, result.epoch, loaded.report.problems)
     result.timings["write"] = time.perf_counter() - t2
     result.ok = True

@@ -6,6 +6,7 @@ Everything is read and checked before anything is written; the result is an
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,11 +16,13 @@ from typing import Callable
 
 import yaml
 
-from . import forked, media, schema, yamlfile
+from . import checkcache, forked, media, schema, uptodate, yamlfile
 from .hashcache import HashCache
 from .model import Actor, Archive, Entry, Tag
 from .problems import Report
 from .spec import INVALID, Ctx, did_you_mean
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -230,45 +233,87 @@ class _Job:
     hashes: dict
 
 
-def _check_chunk(job: _Job, start: int, end: int) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
-    """Check entry files [start, end) of the job on their own (no cross-file checks)."""
+@dataclass
+class _FileResult:
+    """Everything the per-file checks found in one entry file; kept in the check cache."""
+
+    checked: _Checked | None
+    problems: list
+    pending: list[_PendingMedia]
+    media: tuple = ()  # (names, state) of the media files the entry names, as they stood when checked
+
+
+def _check_file(job: _Job, spec, hashes: HashCache, media_root: Path, path: Path, rel: str, id_ok: bool) -> _FileResult:
     report = Report()
+    node = yamlfile.load(path, rel, report)
+    if node is None:
+        return _FileResult(None, report.problems, [])
+    ctx = Ctx(rel, report)
+    fields = spec.check(node, ctx, "")
+    if fields is INVALID:
+        return _FileResult(None, report.problems, [])
+    _type_rules(fields, node, ctx)
+    _warnings(fields, node, ctx)
+    names = tuple(item["file"] for item in fields.get("media", ()) if item.get("file"))
+    media = (names, checkcache.media_state(job.paths.media, names)) if names else ()
+    pending: list[_PendingMedia] = []
+    _check_media(ctx, fields, node, job.paths, hashes, media_root, pending)
+    checked = None
+    if id_ok:
+        refs = [(r, v, n.start_mark.line + 1, n.start_mark.column + 1) for r, v, n in ctx.refs if r != "media"]
+        checked = _Checked(path.stem, rel, None if report.errors else Entry.from_fields(path.stem, rel, fields), refs)
+    return _FileResult(checked, report.problems, pending, media)
+
+
+def _check_chunk(job: _Job, start: int, end: int) -> tuple[list[_FileResult], dict]:
+    """Check entry files [start, end) of the job on their own (no cross-file checks)."""
     spec = schema.entry_spec(job.today)
     hashes = HashCache(None)
     hashes.data = job.hashes
     media_root = job.paths.media.resolve()
-    out = []
-    pending: list[_PendingMedia] = []
-    for path, rel, id_ok in job.files[start:end]:
-        errors_before = report.error_count()
-        node = yamlfile.load(path, rel, report)
-        if node is None:
-            continue
-        ctx = Ctx(rel, report)
-        fields = spec.check(node, ctx, "")
-        if fields is INVALID:
-            continue
-        _type_rules(fields, node, ctx)
-        _warnings(fields, node, ctx)
-        _check_media(ctx, fields, node, job.paths, hashes, media_root, pending)
-        if id_ok:
-            refs = [(r, v, n.start_mark.line + 1, n.start_mark.column + 1) for r, v, n in ctx.refs if r != "media"]
-            valid = report.error_count() == errors_before
-            out.append(_Checked(path.stem, rel, Entry.from_fields(path.stem, rel, fields) if valid else None, refs))
-    new_hashes = {k: v for k, v in hashes.data.items() if job.hashes.get(k) != v}
-    return out, report.problems, new_hashes, pending
+    results = [_check_file(job, spec, hashes, media_root, path, rel, id_ok) for path, rel, id_ok in job.files[start:end]]
+    return results, {k: v for k, v in hashes.data.items() if job.hashes.get(k) != v}
 
 
-def _check_all(job: _Job) -> tuple[list[_Checked], list, dict, list[_PendingMedia]]:
+def _check_all(job: _Job) -> tuple[list[_FileResult], dict]:
     """Run the per-file checks, on every core when the log is large enough to repay the processes."""
-    parts = forked.map_slices(_check_chunk, job, len(job.files), PARALLEL_FROM)
-    checked, problems, hashes, pending = [], [], {}, []
-    for c, p, h, m in parts:
-        checked += c
-        problems += p
-        hashes.update(h)
-        pending += m
-    return checked, problems, hashes, pending
+    results, hashes = [], {}
+    for part, new_hashes in forked.map_slices(_check_chunk, job, len(job.files), PARALLEL_FROM):
+        results += part
+        hashes.update(new_hashes)
+    return results, hashes
+
+
+def _check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes: HashCache) -> list[_FileResult]:
+    """Per-file results for every entry file: from the check cache where nothing changed, else checked now."""
+    day = (today or date.today)().isoformat()
+    cache = checkcache.CheckCache(paths.cache, f"{uptodate.code_digest()} {day}")
+    keys: list = []
+    results: list[_FileResult | None] = []
+    for path, rel, id_ok in jobs:
+        try:
+            key = (checkcache.file_state(path), id_ok)
+        except OSError:
+            key = None
+        hit = cache.get(rel, key) if key else None
+        if hit is not None and hit.media and checkcache.media_state(paths.media, hit.media[0]) != hit.media[1]:
+            hit = None
+        keys.append(key)
+        results.append(hit)
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        fresh, new_hashes = _check_all(_Job(paths, [jobs[i] for i in todo], today, hashes.data))
+        for i, result in zip(todo, fresh):
+            results[i] = result
+            if keys[i] is not None:
+                cache.put(jobs[i][1], keys[i], result)
+        if new_hashes:
+            hashes.data.update(new_hashes)
+            hashes.dirty = True
+            hashes.save()
+    log.debug("checked %d entry files, %d unchanged since the last check", len(jobs), len(jobs) - len(todo))
+    cache.save({rel for _, rel, _ in jobs})
+    return results
 
 
 def _prepare_media(paths: Paths, pending: list[_PendingMedia], report: Report) -> dict:
@@ -297,14 +342,10 @@ def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
     for path in files:
         rel = paths.rel(path)
         jobs.append((path, rel, _check_id(rel, path.stem, seen, report)))
-    hashes = HashCache(paths.cache / "sha256.json")
-    checked, problems, new_hashes, pending = _check_all(_Job(paths, jobs, today, hashes.data))
-    report.problems += problems
-    prepared = _prepare_media(paths, pending, report)
-    if new_hashes:
-        hashes.data.update(new_hashes)
-        hashes.dirty = True
-        hashes.save()
+    results = _check_files(paths, jobs, today, HashCache(paths.cache / "sha256.json"))
+    checked = [r.checked for r in results if r.checked is not None]
+    report.problems += [p for r in results for p in r.problems]
+    prepared = _prepare_media(paths, [m for r in results for m in r.pending], report)
     if actors is not None and tags is not None:
         known = {"actors": set(actors), "tags": set(tags), "entries": set(seen)}
         for c in checked:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -39,8 +40,11 @@ class Output:
     data: bytes | None = None
     source: Path | None = None
     key: str = ""
+    known: str = ""  # the SHA-256 of a file content/ already holds (from pagememo): nothing to write
 
     def digest(self) -> str:
+        if self.known:
+            return self.known
         if self.key:
             return "key:" + self.key
         if self.data is not None:
@@ -83,6 +87,15 @@ class Writer:
         except (OSError, ValueError) as exc:
             raise BuildError(f"{self.manifest_path} is unreadable ({exc}); delete it and the generated folders to start over") from exc
 
+    def holds(self, rel: str, digest: str) -> bool:
+        """True if the last run wrote ``rel`` with this digest and the file is still there."""
+        if self.previous.get(rel) != digest:
+            return False
+        try:  # the manifest only lists paths that passed safe_target when they were written
+            return stat.S_ISREG(os.lstat(os.path.join(self.root, rel)).st_mode)
+        except OSError:
+            return False
+
     def plan(self, outputs: list[Output]) -> dict[str, tuple[Output, str]]:
         """Check every output before writing any: no duplicates, no escapes, no hand-written targets."""
         planned: dict[str, tuple[Output, str]] = {}
@@ -107,6 +120,8 @@ class Writer:
             if self.previous.get(rel) == digest and target.is_file() and not target.is_symlink():
                 stats.unchanged += 1
                 continue
+            if out.data is None and out.source is None:  # ``known``: it was there when this build began
+                raise BuildError(f"content/{rel} changed or vanished during the build; run the build again")
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.tmp")
             if out.data is not None:

@@ -7,8 +7,9 @@ MkDocs' theme templates print ``page.title`` and ``page.meta`` without escaping.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import posixpath
+import pickle
 from dataclasses import dataclass, field
 from html import escape
 from itertools import groupby
@@ -23,6 +24,7 @@ from . import feeds, forked, formatdoc, markup
 from .config import SiteConfig
 from .model import Archive, Entry
 from .output import Output
+from .pagememo import PageMemo
 from .schema import TYPE_LABELS
 from .spec import PartialDate
 
@@ -151,6 +153,7 @@ class Renderer:
     archive: Archive
     config: SiteConfig
     media: dict[str, Any] = field(default_factory=dict)
+    memo: PageMemo | None = None
     env: jinja2.Environment = field(default_factory=_env)
     _cards: dict[tuple[str, str], Markup] = field(default_factory=dict)
 
@@ -174,18 +177,26 @@ class Renderer:
 
     # Entry pages -------------------------------------------------------------------------
 
-    def entry(self, e: Entry) -> Output:
-        here = e.url
+    def entry(self, e: Entry) -> tuple[Output, str]:
+        """The entry's page, and the key of its inputs (the page is not rendered if the memo has it)."""
+        path = f"entries/{e.id}.md"
         related = [self.archive.by_id[i] for i in self.archive.related.get(e.id, ()) if i in self.archive.by_id]
+        media = [self._media_item(m) for m in e.media]
+        names = [self.archive.actors[a] for a in (e.speaker, *e.all_actors) if a] + [self.archive.tags[t] for t in e.tags]
+        edit_url = self._edit_url(e)
+        # pickle, not repr: it spells out the same values ten times faster (a different spelling of equal
+        # values would only cost a render)
+        key = hashlib.sha256(pickle.dumps((e, related, names, media, edit_url), 5)).hexdigest()
+        if self.memo and (digest := self.memo.lookup(path, key)):
+            return Output(path, known=digest), key
         body = self.env.get_template("entry.html.j2").render(
-            e=e, here=here, related=related, summary_html=Markup(markup.to_html(e.summary)),
-            notes_html=Markup(markup.to_html(e.notes)) if e.notes else "",
-            media=[self._media_item(m) for m in e.media],
+            e=e, here=e.url, related=related, summary_html=Markup(markup.to_html(e.summary)),
+            notes_html=Markup(markup.to_html(e.notes)) if e.notes else "", media=media,
             corrections=[{"date": c.date, "html": Markup(markup.to_html(c.note))} for c in e.corrections],
-            edit_url=self._edit_url(e), **self._common())
+            edit_url=edit_url, **self._common())
         meta = {"title": e.title, "description": markup.to_text(e.summary)[:300],
                 "entry_id": e.id, "feeds": []}
-        return self._page(f"entries/{e.id}.md", meta, body)
+        return self._page(path, meta, body), key
 
     def _media_item(self, item) -> dict:
         info = self.media.get(item.sha256)
@@ -321,14 +332,20 @@ def _statements_first(chunk: list[Entry], actor_id: str) -> list[Group]:
     return [g for g in (Group("Statements", "statements", said), Group("Other entries", "other-entries", other)) if g.entries]
 
 
-def _entry_pages(r: Renderer, start: int, end: int) -> list[Output]:
+def _entry_pages(r: Renderer, start: int, end: int) -> list[tuple[Output, str]]:
     return [r.entry(e) for e in r.archive.entries[start:end]]
 
 
-def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None) -> list[Output]:
-    """Return every generated page of the site; entry pages are rendered on every core."""
-    r = Renderer(archive, config, media or {})
-    out = [page for part in forked.map_slices(_entry_pages, r, len(archive.entries)) for page in part]
+def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None,
+           memo: PageMemo | None = None) -> list[Output]:
+    """Return every generated page of the site; entry pages are rendered on every core, or taken from ``memo``."""
+    r = Renderer(archive, config, media or {}, memo)
+    out = []
+    for part in forked.map_slices(_entry_pages, r, len(archive.entries)):
+        for page, key in part:
+            out.append(page)
+            if memo:
+                memo.record(page.path, key, page.digest())
     out += r.timeline() + r.types() + r.actors() + r.tags() + r.latest()
     out.append(r.home())
     out.append(formatdoc.render())

@@ -14,6 +14,7 @@ and rendering everything again. The stamp (``.cache/generate.json``) records:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -70,12 +71,19 @@ def _versions() -> str:
     return " ".join(found)
 
 
-def inputs_digest(root: Path) -> str:
+@functools.cache
+def code_digest() -> str:
+    """Digest of the code that turns the log into pages: this package and the libraries it uses."""
     h = hashlib.sha256(f"{sys.version}\n{_versions()}\n".encode())
+    _walk(PACKAGE, h)
+    return h.hexdigest()
+
+
+def inputs_digest(root: Path) -> str:
+    h = hashlib.sha256(f"{code_digest()}\n".encode())
     for name in ENVIRONMENT:
         h.update(f"{name}={os.environ.get(name)!r}\n".encode())
     _walk(root / "evidence", h)
-    _walk(PACKAGE, h)
     config = root / "mkdocs.yml"
     try:
         st = config.stat()

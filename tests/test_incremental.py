@@ -1,6 +1,7 @@
-"""Reruns: nothing changed means nothing is read or written; any change to what generation
-reads, or to what it wrote, means a full generation. Entry pages rendered on several cores
-are the same bytes as rendered in one process."""
+"""Reruns. Nothing changed: nothing is read or written. Otherwise every file is looked at, but a
+file's check result and an entry's page are reused while everything they depend on is unchanged;
+any change to one of those makes them anew. Entry pages rendered on several cores are the same
+bytes as rendered in one process."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import json
 import os
 import posixpath
 import shutil
+from datetime import date
 
-import pytest
 from hypothesis import given, strategies as st
 
-from conftest import make_site_repo, run_build
+from conftest import GOOD, make_site_repo, png_bytes, run_build
 from scripts import build, forked, pages
 from scripts.evidence import load_archive
 from scripts.config import load as load_config
@@ -46,16 +47,6 @@ def test_a_rerun_with_nothing_changed_reads_and_writes_nothing(tmp_path, caplog)
     assert (second.files, second.entries, second.epoch) == (first.files, first.entries, first.epoch)
     assert page.stat().st_mtime_ns == mtime
     assert "nothing changed since the last build: content/ is up to date" in caplog.messages
-
-
-def test_an_edited_entry_is_regenerated(tmp_path):
-    repo = make_site_repo(tmp_path)
-    assert _gen(repo).ok
-    path = repo.root / "evidence" / "entries" / "2016" / f"{ENTRY}.yaml"
-    path.write_text(path.read_text("utf-8").replace("break the licence", "breach the licence"), "utf-8")
-    again = _gen(repo)
-    assert again.ok and not again.up_to_date
-    assert "breach the licence" in (repo.root / "content" / "entries" / f"{ENTRY}.md").read_text("utf-8")
 
 
 def test_a_deleted_output_is_written_again(tmp_path):
@@ -156,3 +147,110 @@ def test_link_matches_relpath(here, target, folder):
     if target_url == "":
         expected = expected if expected == "./" else expected + "/"
     assert pages.link(here_url, target_url) == expected
+
+
+# Entry pages the last run made are not rendered again while their inputs are unchanged ----------
+
+def _rendered(result) -> set[str]:
+    """Entry pages this run rendered (the others came from the page memo)."""
+    return {o.path for o in result.outputs if o.path.startswith("entries/") and not o.known}
+
+
+def _full(repo):
+    (repo.root / ".cache" / "generate.json").unlink()
+    return _gen(repo)
+
+
+def test_unchanged_entry_pages_are_not_rendered_again(tmp_path):
+    repo = make_site_repo(tmp_path)
+    first = _gen(repo)
+    assert len(_rendered(first)) == 4
+    before = {p: p.read_bytes() for p in (repo.root / "content" / "entries").iterdir()}
+    again = _full(repo)
+    assert again.ok and _rendered(again) == set()
+    assert {p: p.read_bytes() for p in (repo.root / "content" / "entries").iterdir()} == before
+
+
+def test_an_edit_renders_the_entry_and_those_that_list_it(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    path = repo.root / "evidence" / "entries" / "2016" / f"{ENTRY}.yaml"
+    path.write_text(path.read_text("utf-8").replace("break the licence", "breach the licence"), "utf-8")
+    again = _gen(repo)
+    assert again.ok and not again.up_to_date
+    assert "breach the licence" in (repo.root / "content" / "entries" / f"{ENTRY}.md").read_text("utf-8")
+    assert _rendered(again) == {f"entries/{ENTRY}.md", "entries/2016-02-arabic-report.md"}
+    related = (repo.root / "content" / "entries" / "2016-02-arabic-report.md").read_text("utf-8")
+    assert "breach the licence" in related
+
+
+def test_a_renamed_actor_renders_the_pages_that_name_it(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    actors = repo.root / "evidence" / "actors.yaml"
+    actors.write_text(actors.read_text("utf-8").replace("Regulator (test)", "Regulator (renamed)"), "utf-8")
+    again = _gen(repo)
+    assert _rendered(again) == {f"entries/{ENTRY}.md", "entries/2017-report.md"}
+    assert "Regulator (renamed)" in (repo.root / "content" / "entries" / "2017-report.md").read_text("utf-8")
+
+
+def test_a_deleted_entry_page_is_rendered_again(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    page = repo.root / "content" / "entries" / "2017-report.md"
+    text = page.read_text("utf-8")
+    page.unlink()
+    again = _full(repo)
+    assert _rendered(again) == {"entries/2017-report.md"} and page.read_text("utf-8") == text
+
+
+def test_a_stale_memo_never_stands_in_for_a_page(tmp_path):
+    """A memo that vouches for bytes content/ does not hold is ignored."""
+    repo = make_site_repo(tmp_path)
+    assert _gen(repo).ok
+    memo = repo.root / ".cache" / "pages.json"
+    data = json.loads(memo.read_text("utf-8"))
+    data["pages"]["entries/2017-report.md"][1] = "0" * 64
+    memo.write_text(json.dumps(data), "utf-8")
+    again = _full(repo)
+    assert _rendered(again) == {"entries/2017-report.md"}
+
+
+# Per-file check results are reused while nothing they depend on has changed ---------------------
+
+def _check(repo, caplog, today=date(2026, 11, 27)):
+    caplog.clear()
+    with caplog.at_level("DEBUG", logger="scripts.evidence"):
+        loaded = load_archive(repo.root, today=lambda: today)
+    reused = [m for m in caplog.messages if m.startswith("checked ")]
+    return loaded, reused
+
+
+def test_a_second_check_reuses_every_unchanged_file(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    first, note = _check(repo, caplog)
+    assert note == ["checked 4 entry files, 0 unchanged since the last check"]
+    again, note = _check(repo, caplog)
+    assert note == ["checked 4 entry files, 4 unchanged since the last check"]
+    assert again.archive.entries == first.archive.entries
+
+
+def test_a_replaced_image_is_checked_again_though_its_entry_is_unchanged(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    assert _check(repo, caplog)[0].archive is not None
+    image = next((repo.root / "evidence" / "media").rglob("*.png"))
+    image.write_bytes(png_bytes(color=(1, 2, 3)))
+    loaded, note = _check(repo, caplog)
+    assert note == ["checked 4 entry files, 3 unchanged since the last check"]
+    assert any("sha256 does not match media file" in str(p) for p in loaded.report.errors)
+
+
+def test_a_new_day_checks_every_file_again(tmp_path, caplog):
+    """An `added` date in the future is an error today and fine tomorrow."""
+    future = GOOD.replace('added: "2026-11-20"', 'added: "2026-11-28"')
+    repo = make_site_repo(tmp_path, {"2016-05-01-from-tomorrow": future})
+    loaded, _ = _check(repo, caplog)
+    assert any("2016-05-01-from-tomorrow.yaml" in p.path for p in loaded.report.errors)
+    loaded, note = _check(repo, caplog, today=date(2026, 11, 28))
+    assert note == ["checked 5 entry files, 0 unchanged since the last check"]
+    assert not loaded.report.errors

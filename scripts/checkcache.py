@@ -1,0 +1,81 @@
+"""Per-file results of the entry checks, reused while nothing they depend on has changed.
+
+A file's result depends on its bytes, on whether its id is valid and unique, on the media files it
+names (existence, where their links lead, their content), on the checker's code and on today's date
+(``added`` may not lie in the future). All of these are in the key, so a reused result is the one a
+fresh check would give; cross-file checks (references, duplicate ids) always run anew.
+Stored in .cache/check.pickle: a local cache this tool wrote, like the other files under .cache/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+FILE = "check.pickle"
+
+
+def file_state(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
+
+
+def media_state(media_dir: Path, names: tuple[str, ...]) -> tuple:
+    """How the named media files stand: present or not, where their links lead, size and mtime."""
+    states = []
+    for name in names:
+        path = media_dir / name
+        try:
+            real = os.path.realpath(path)
+            st = os.stat(real)
+            states.append((name, real, st.st_size, st.st_mtime_ns, st.st_ino))
+        except (OSError, ValueError):
+            states.append((name, None))
+    return tuple(states)
+
+
+class CheckCache:
+    """Maps an entry file (relative path) to its key and check result."""
+
+    def __init__(self, folder: Path, salt: str):
+        self.path = folder / FILE
+        self.salt = salt
+        self.files: dict[str, tuple[tuple, Any]] = {}
+        self.changed = False
+        try:
+            with open(self.path, "rb") as f:
+                data = pickle.load(f)
+            if isinstance(data, dict) and data.get("salt") == salt and isinstance(data.get("files"), dict):
+                self.files = data["files"]
+        except FileNotFoundError:
+            pass
+        except Exception:  # an unreadable or foreign cache only costs a full check
+            log.debug("ignoring unreadable check cache %s", self.path, exc_info=True)
+
+    def get(self, rel: str, key: tuple) -> Any | None:
+        hit = self.files.get(rel)
+        return hit[1] if hit is not None and hit[0] == key else None
+
+    def put(self, rel: str, key: tuple, result: Any) -> None:
+        self.files[rel] = (key, result)
+        self.changed = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write the cache, forgetting files that are gone; failure to write only costs the next run time."""
+        if set(self.files) - keep:
+            self.files = {rel: v for rel, v in self.files.items() if rel in keep}
+            self.changed = True
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump({"salt": self.salt, "files": self.files}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            log.warning("could not write the check cache %s (%s)", self.path, exc)
