@@ -158,16 +158,20 @@ class Renderer:
     _cards: dict[tuple[str, str], Markup] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.env.globals["card"] = self.card
+        self.env.globals["entry_list"] = self.entry_list
         self._item = self.env.get_template("_macros.html.j2").module.entry_item
 
-    def card(self, e: Entry, here: str) -> Markup:
-        """An entry's line in a list; each entry is listed on many pages, so it is rendered once per address."""
-        href = link(here, e.url)
-        key = (e.id, href)
-        if key not in self._cards:
-            self._cards[key] = self._item(e, href)
-        return self._cards[key]
+    def entry_list(self, entries: list[Entry], here: str) -> Markup:
+        """A list of entries; each entry is listed on many pages, so its line is rendered once per address
+        (and the list is joined here: a Jinja loop over 70,000 lines cost a second at 10,000 entries)."""
+        lines = ['<ul class="ea-list">\n']
+        for e in entries:
+            href = link(here, e.url)
+            line = self._cards.get((e.id, href))
+            if line is None:
+                line = self._cards[(e.id, href)] = self._item(e, href)
+            lines.append(line + "\n")
+        return Markup("".join(lines) + "</ul>")
 
     def _page(self, path: str, meta: dict[str, Any], body: str) -> Output:
         return Output(path, (front_matter(meta) + GENERATED + "\n" + body).encode("utf-8"))
