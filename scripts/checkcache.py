@@ -4,7 +4,7 @@ A file's result depends on its bytes, on whether its id is valid and unique, on 
 names (existence, where their links lead, their content), on the checker's code and on today's date
 (``added`` may not lie in the future). All of these are in the key, so a reused result is the one a
 fresh check would give; cross-file checks (references, duplicate ids) always run anew.
-Stored in .cache/check.pickle: a local cache this tool wrote, like the other files under .cache/.
+Stored in .cache/check.pickle, sealed (see sealed.py): a pickle this user's runs did not write is never loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import os
 import pickle
 from pathlib import Path
 from typing import Any
+
+from . import sealed
 
 log = logging.getLogger(__name__)
 FILE = "check.pickle"
@@ -47,8 +49,8 @@ class CheckCache:
         self.files: dict[str, tuple[tuple, Any]] = {}
         self.changed = False
         try:
-            with open(self.path, "rb") as f:
-                data = pickle.load(f)
+            payload = sealed.unseal(self.path.read_bytes())
+            data = pickle.loads(payload) if payload is not None else None
             if isinstance(data, dict) and data.get("salt") == salt and isinstance(data.get("files"), dict):
                 self.files = data["files"]
         except FileNotFoundError:
@@ -71,11 +73,13 @@ class CheckCache:
             self.changed = True
         if not self.changed:
             return
+        data = sealed.seal(pickle.dumps({"salt": self.salt, "files": self.files}, protocol=pickle.HIGHEST_PROTOCOL))
+        if data is None:
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump({"salt": self.salt, "files": self.files}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(data)
             os.replace(tmp, self.path)
         except OSError as exc:
             log.warning("could not write the check cache %s (%s)", self.path, exc)

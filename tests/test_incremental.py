@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import posixpath
 import shutil
 from datetime import date
 
 from hypothesis import given, strategies as st
 
-from conftest import GOOD, make_site_repo, png_bytes, run_build
-from scripts import build, forked, pages
+from conftest import GOOD, REPO, make_site_repo, png_bytes, run_build
+from scripts import build, forked, pages, sealed
 from scripts.evidence import load_archive
 from scripts.config import load as load_config
 
@@ -254,3 +255,52 @@ def test_a_new_day_checks_every_file_again(tmp_path, caplog):
     loaded, note = _check(repo, caplog, today=date(2026, 11, 28))
     assert note == ["checked 5 entry files, 0 unchanged since the last check"]
     assert not loaded.report.errors
+
+
+class _Trap:
+    """Unpickling this creates a file: proof that a pickle was loaded."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_check_cache_this_user_did_not_write_is_never_unpickled(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    sealed._key.cache_clear()
+    repo = make_site_repo(tmp_path / "repo")
+    marker = tmp_path / "unpickled"
+    cache = repo.root / ".cache" / "check.pickle"
+    cache.parent.mkdir(parents=True)
+    payload = pickle.dumps({"salt": "x", "files": _Trap(marker)})
+    for forged in (payload, b"\0" * sealed.TAG + payload):  # as committed by a pull request
+        cache.write_bytes(forged)
+        loaded, note = _check(repo, caplog)
+        assert not marker.exists()
+        assert loaded.archive is not None and note == ["checked 4 entry files, 0 unchanged since the last check"]
+    assert sealed.unseal(cache.read_bytes()) is not None  # rewritten with this user's seal
+    assert _check(repo, caplog)[1] == ["checked 4 entry files, 4 unchanged since the last check"]
+    sealed._key.cache_clear()
+
+
+def test_the_pull_request_check_refuses_committed_caches(tmp_path):
+    """The workflow step that keeps .cache/ and generated files out of pull requests."""
+    import re
+    import subprocess
+    workflow = (REPO / ".github" / "workflows" / "check.yml").read_text("utf-8")
+    step = re.search(r"- name: Refuse generated files and caches in the pull request\n        run: \|\n((?:          .*\n)+)", workflow)
+    script = "\n".join(line[10:] for line in step.group(1).splitlines())
+    shutil.copy(REPO / ".gitignore", tmp_path / ".gitignore")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", ".gitignore"], cwd=tmp_path, check=True)
+    assert subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True).returncode == 0
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "check.pickle").write_bytes(b"x")
+    subprocess.run([*git, "add", "-f", ".cache/check.pickle"], cwd=tmp_path, check=True)
+    out = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stdout == ("::error::these files are generated or caches (see .gitignore) and must not be committed:\n"
+                          ".cache/check.pickle\n")
