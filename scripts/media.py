@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -42,7 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Everything that shapes the derivatives' bytes; "pipeline" is bumped when the code changes them.
-SETTINGS = {"thumb_box": 400, "display_box": 1600, "quality": 80, "method": 4, "pipeline": 1}
+# WebP method (0 fast .. 6 small): at method 4 the display copy's encode was 60% of a 12-MP photo's time;
+# method 0 takes a third of that for files 3-10% larger at the same PSNR (benchmarks/README.md).
+# Thumbnails, which every listing page loads, keep method 4: about 20 ms each.
+SETTINGS = {"thumb_box": 400, "display_box": 1600, "quality": 80, "thumb_method": 4, "display_method": 0,
+            "pipeline": 1}
 MAX_PIXELS = 89_478_485  # Pillow's default decompression-bomb limit, "about 90 megapixels"
 SERIAL_MAX = 4  # up to this many images to decode, a process pool costs more than it saves
 PROGRESS_MIN = 20  # log progress for runs decoding at least this many images
@@ -229,7 +234,7 @@ def _render(im: Image.Image, size: int) -> tuple[dict, dict[str, bytes]]:
     display = _to_webp_mode(display.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else display, icc)
     oriented = original[::-1] if orientation in (5, 6, 7, 8) else original
     thumb = _resize(display, _fit(oriented, SETTINGS["thumb_box"]))
-    blobs = {"thumb": _webp(thumb), "display": _webp(display)}
+    blobs = {"thumb": _webp(thumb, SETTINGS["thumb_method"]), "display": _webp(display, SETTINGS["display_method"])}
     record = {"format": fmt, "width": oriented[0], "height": oriented[1], "size": size, "animated": animated,
               "has_location": located, "thumb": [*thumb.size, len(blobs["thumb"])],
               "display": [*display.size, len(blobs["display"])]}
@@ -305,11 +310,11 @@ def _srgb() -> ImageCms.ImageCmsProfile:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-def _webp(im: Image.Image) -> bytes:
+def _webp(im: Image.Image, method: int) -> bytes:
     """Encode without any metadata: no EXIF, XMP, ICC profile or comment."""
     im.info = {}
     buf = io.BytesIO()
-    im.save(buf, "WEBP", quality=SETTINGS["quality"], method=SETTINGS["method"], exif=b"", xmp=b"", icc_profile=b"")
+    im.save(buf, "WEBP", quality=SETTINGS["quality"], method=method, exif=b"", xmp=b"", icc_profile=b"")
     return buf.getvalue()
 
 
@@ -480,16 +485,30 @@ class _Cache:
 
 
 class _Progress:
-    """Log how far a long run is, about every tenth: a dependency-free stand-in for a progress bar."""
+    """Show how far a long run is: a tqdm bar on a terminal, otherwise a log line about every tenth."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, stream=None):
+        stream = stream or sys.stderr
         self.total, self.done, self.start = total, 0, time.monotonic()
-        self.every = max(1, total // 10) if total >= PROGRESS_MIN else 0
+        self.every, self.bar = 0, None
+        if total < PROGRESS_MIN:
+            return
+        if stream.isatty():
+            from tqdm import tqdm  # imported here: a warm run shows no bar and should not pay for the import
+            self.bar = tqdm(total=total, desc="media", unit="image", file=stream)
+        else:
+            self.every = max(1, total // 10)
 
     def step(self) -> None:
         self.done += 1
-        if self.every and (self.done % self.every == 0 or self.done == self.total):
+        if self.bar is not None:
+            self.bar.update()
+        elif self.every and (self.done % self.every == 0 or self.done == self.total):
             log.info("media: %d of %d images prepared (%.0f s)", self.done, self.total, time.monotonic() - self.start)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def prepare(jobs: Iterable[Job], cache_dir: Path, workers: int | None = None) -> dict[str, Prepared | Failure]:
@@ -516,14 +535,25 @@ def prepare(jobs: Iterable[Job], cache_dir: Path, workers: int | None = None) ->
 
 
 def _run(todo: list[str], sources: dict[str, Path], keys: dict[str, str], folder: Path, workers: int | None):
-    """Yield (sha256, record) for each image to decode: in this process for a few, in a pool over all cores for more."""
-    workers = workers or _cpu_count()
+    """Yield (sha256, record) for each image to decode, showing progress on long runs."""
     progress = _Progress(len(todo))
+    results = _decode_all(todo, sources, keys, folder, workers)
+    try:
+        for sha, record in results:
+            yield sha, record
+            progress.step()
+    finally:
+        results.close()  # stops the pool now if the caller gave up early
+        progress.close()
+
+
+def _decode_all(todo: list[str], sources: dict[str, Path], keys: dict[str, str], folder: Path, workers: int | None):
+    """Yield (sha256, record) for each image: in this process for a few, in a pool over all cores for more."""
+    workers = workers or _cpu_count()
     args = {sha: (str(sources[sha]), keys[sha], str(folder)) for sha in todo}
     if workers <= 1 or len(todo) <= SERIAL_MAX:
         for sha in todo:
             yield sha, _work(*args[sha])
-            progress.step()
         return
     pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)))
     try:
@@ -536,7 +566,6 @@ def _run(todo: list[str], sources: dict[str, Path], keys: dict[str, str], folder
             except Exception as exc:  # a worker died (e.g. a decoder crashed): report it, keep the others
                 record = _transient(f"could not be processed ({exc or type(exc).__name__})")
             yield futures[future], record
-            progress.step()
     finally:
         pool.shutdown(cancel_futures=True)  # on Ctrl-C or an error, do not wait for the whole queue
 

@@ -22,3 +22,12 @@ def test_bench_smoke(tmp_path):
     assert "pages" in r["generate_full"]["stages"]
     assert r["site_own_mb"] < r["site_mb"]  # the images are hard links, not copies
     assert (tmp_path / "bench.md").read_text().startswith("Machine: ")
+
+
+def test_bench_media_smoke():
+    out = subprocess.run([sys.executable, "-m", "scripts.bench_media", "--images", "2", "--rounds", "2", "--warm", "10",
+                          "--breakdown", "1"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for line in ("in 1 interleaved round:", "ratio to bare thumbnail() across", "ratio to bare Pillow doing the same work",
+                 "bare, same work", "warm rerun over 10 cached images"):
+        assert line in out.stdout, out.stdout

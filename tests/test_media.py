@@ -172,11 +172,12 @@ def test_urls_and_names(folder):
     assert (original.size, original.mime, original.width) == (p.size, "image/png", 20)
 
 
-def test_key_depends_on_source_and_settings(monkeypatch):
+@pytest.mark.parametrize("setting", ["quality", "thumb_method", "display_method"])
+def test_key_depends_on_source_and_settings(monkeypatch, setting):
     a, b = "a" * 64, "b" * 64
     assert media.derivative_key(a) == media.derivative_key(a) != media.derivative_key(b)
     before = media.derivative_key(a)
-    monkeypatch.setitem(media.SETTINGS, "quality", 81)
+    monkeypatch.setitem(media.SETTINGS, setting, media.SETTINGS[setting] + 1)
     media._fingerprint.cache_clear()
     try:
         assert media.derivative_key(a) != before
@@ -464,6 +465,45 @@ def test_process_pool_gives_the_same_results(folder, tmp_path, caplog, monkeypat
     assert {k: (v.thumb.size, v.display.size) if isinstance(v, media.Prepared) else v for k, v in pooled.items()} \
         == {k: (v.thumb.size, v.display.size) if isinstance(v, media.Prepared) else v for k, v in serial.items()}
     assert "media: 7 of 7 images prepared" in caplog.text
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_logged_about_every_tenth_when_not_on_a_terminal(caplog, monkeypatch):
+    monkeypatch.setattr(media.time, "monotonic", lambda: 100.0)
+    stream = io.StringIO()
+    with caplog.at_level(logging.INFO, logger="scripts.media"):
+        progress = media._Progress(25, stream)
+        for _ in range(25):
+            progress.step()
+        progress.close()
+    assert caplog.messages == [f"media: {n} of 25 images prepared (0 s)" for n in (2, 4, 6, 8, 10, 12, 14, 16, 18,
+                                                                                     20, 22, 24, 25)]
+    assert stream.getvalue() == ""
+
+
+def test_progress_is_a_bar_on_a_terminal(caplog):
+    stream = Terminal()
+    with caplog.at_level(logging.INFO, logger="scripts.media"):
+        progress = media._Progress(25, stream)
+        for _ in range(25):
+            progress.step()
+        progress.close()
+    assert caplog.messages == []
+    assert "media: 100%" in stream.getvalue() and "25/25" in stream.getvalue()
+
+
+@pytest.mark.parametrize("stream", [io.StringIO(), Terminal()], ids=["log", "terminal"])
+def test_short_runs_show_no_progress(caplog, stream):
+    with caplog.at_level(logging.INFO, logger="scripts.media"):
+        progress = media._Progress(media.PROGRESS_MIN - 1, stream)
+        for _ in range(media.PROGRESS_MIN - 1):
+            progress.step()
+        progress.close()
+    assert caplog.messages == [] and stream.getvalue() == ""
 
 
 # --- publishing ---------------------------------------------------------------------------------
