@@ -13,8 +13,6 @@ import logging
 import os
 import pickle
 from pathlib import Path
-from typing import Any
-
 from . import sealed
 
 log = logging.getLogger(__name__)
@@ -41,12 +39,12 @@ def media_state(media_dir: Path, names: tuple[str, ...]) -> tuple:
 
 
 class CheckCache:
-    """Maps an entry file (relative path) to its key and check result."""
+    """Maps an entry file (relative path) to its key and its check result, pickled."""
 
     def __init__(self, folder: Path, salt: str):
         self.path = folder / FILE
         self.salt = salt
-        self.files: dict[str, tuple[tuple, Any]] = {}
+        self.files: dict[str, tuple[tuple, bytes]] = {}
         self.changed = False
         try:
             payload = sealed.unseal(self.path.read_bytes())
@@ -58,11 +56,11 @@ class CheckCache:
         except Exception:  # an unreadable or foreign cache only costs a full check
             log.debug("ignoring unreadable check cache %s", self.path, exc_info=True)
 
-    def get(self, rel: str, key: tuple) -> Any | None:
+    def get(self, rel: str, key: tuple) -> bytes | None:
         hit = self.files.get(rel)
         return hit[1] if hit is not None and hit[0] == key else None
 
-    def put(self, rel: str, key: tuple, result: Any) -> None:
+    def put(self, rel: str, key: tuple, result: bytes) -> None:
         self.files[rel] = (key, result)
         self.changed = True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -265,17 +266,19 @@ def _check_file(job: _Job, spec, hashes: HashCache, media_root: Path, path: Path
     return _FileResult(checked, report.problems, pending, media)
 
 
-def _check_chunk(job: _Job, start: int, end: int) -> tuple[list[_FileResult], dict]:
-    """Check entry files [start, end) of the job on their own (no cross-file checks)."""
+def _check_chunk(job: _Job, start: int, end: int) -> tuple[list[bytes], dict]:
+    """Check entry files [start, end) of the job on their own (no cross-file checks); return the results
+    pickled, as the check cache keeps them (so the pickling is done once, and in the workers)."""
     spec = schema.entry_spec(job.today)
     hashes = HashCache(None)
-    hashes.data = job.hashes
+    hashes.data = dict(job.hashes)  # a copy: the new hashes are what differs (in one process there is no fork to copy it)
     media_root = job.paths.media.resolve()
-    results = [_check_file(job, spec, hashes, media_root, path, rel, id_ok) for path, rel, id_ok in job.files[start:end]]
+    results = [pickle.dumps(_check_file(job, spec, hashes, media_root, path, rel, id_ok), pickle.HIGHEST_PROTOCOL)
+               for path, rel, id_ok in job.files[start:end]]
     return results, {k: v for k, v in hashes.data.items() if job.hashes.get(k) != v}
 
 
-def _check_all(job: _Job) -> tuple[list[_FileResult], dict]:
+def _check_all(job: _Job) -> tuple[list[bytes], dict]:
     """Run the per-file checks, on every core when the log is large enough to repay the processes."""
     results, hashes = [], {}
     for part, new_hashes in forked.map_slices(_check_chunk, job, len(job.files), PARALLEL_FROM):
@@ -295,7 +298,8 @@ def _check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes
             key = (checkcache.file_state(path), id_ok)
         except OSError:
             key = None
-        hit = cache.get(rel, key) if key else None
+        blob = cache.get(rel, key) if key else None
+        hit = pickle.loads(blob) if blob is not None else None
         if hit is not None and hit.media and checkcache.media_state(paths.media, hit.media[0]) != hit.media[1]:
             hit = None
         keys.append(key)
@@ -303,10 +307,10 @@ def _check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         fresh, new_hashes = _check_all(_Job(paths, [jobs[i] for i in todo], today, hashes.data))
-        for i, result in zip(todo, fresh):
-            results[i] = result
+        for i, blob in zip(todo, fresh):
+            results[i] = pickle.loads(blob)
             if keys[i] is not None:
-                cache.put(jobs[i][1], keys[i], result)
+                cache.put(jobs[i][1], keys[i], blob)
         if new_hashes:
             hashes.data.update(new_hashes)
             hashes.dirty = True

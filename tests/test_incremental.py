@@ -12,6 +12,7 @@ import posixpath
 import shutil
 from datetime import date
 
+import pytest
 from hypothesis import given, strategies as st
 
 from conftest import GOOD, REPO, make_site_repo, png_bytes, run_build
@@ -304,3 +305,25 @@ def test_the_pull_request_check_refuses_committed_caches(tmp_path):
     assert out.returncode == 1
     assert out.stdout == ("::error::these files are generated or caches (see .gitignore) and must not be committed:\n"
                           ".cache/check.pickle\n")
+
+
+@pytest.mark.parametrize("parallel_from", [10**9, 1], ids=["one process", "forked workers"])
+def test_media_hashes_are_read_once(tmp_path, caplog, monkeypatch, parallel_from):
+    """The SHA-256 of an image is computed once and kept (it was recomputed on every check)."""
+    from scripts import evidence, hashcache
+    monkeypatch.setattr(evidence, "PARALLEL_FROM", parallel_from)
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+    repo = make_site_repo(tmp_path)
+    log = tmp_path / "hashed.txt"  # a file, since forked workers do the hashing
+    real = hashcache.sha256_file
+
+    def counted(path):
+        with open(log, "a") as f:
+            f.write(f"{path}\n")
+        return real(path)
+    monkeypatch.setattr(hashcache, "sha256_file", counted)
+    assert _check(repo, caplog)[0].archive is not None
+    assert len(log.read_text().splitlines()) == 1
+    (repo.root / ".cache" / "check.pickle").unlink()  # the per-file results would skip hashing altogether
+    assert _check(repo, caplog)[0].archive is not None
+    assert len(log.read_text().splitlines()) == 1
