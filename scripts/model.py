@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+import datetime as dt
 from functools import cached_property
 from typing import Any
 
@@ -31,7 +31,7 @@ class MediaItem:
     sha256: str
     alt: str
     caption: str = ""
-    captured: datetime | None = None
+    captured: dt.datetime | None = None
     credit: str = ""
     publish_original: bool = True
 
@@ -57,7 +57,7 @@ class Entry:
     type: str
     title: str
     date: PartialDate
-    added: date
+    added: dt.date
     summary: str
     language: str
     date_approximate: bool = False
