@@ -180,7 +180,7 @@ class Text(Spec):
         if self.pattern:
             out["pattern"] = f"^(?:{self.pattern})$"
         elif not self.multiline:
-            out["pattern"] = r"^[^\n]*$"
+            out["pattern"] = r"^[^\r\n]*$"  # "\r" breaks lines too (the checker refuses both)
         return out
 
 
