@@ -71,7 +71,8 @@ def preview(root: Path, timeout: float = 300) -> dict:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    entry = sorted((root / "evidence" / "entries").rglob("*.yaml"))[len(list((root / "evidence" / "entries").rglob("*.yaml"))) // 2]
+    entries = sorted((root / "evidence" / "entries").rglob("*.yaml"))
+    entry = entries[len(entries) // 2]
     url = f"http://127.0.0.1:{port}/{_base_path(root)}entries/{entry.stem}/"
 
     def wait_for(text: str) -> float:

@@ -13,7 +13,8 @@ import logging
 import os
 import pickle
 from pathlib import Path
-from . import sealed
+
+from . import atomic, sealed
 
 log = logging.getLogger(__name__)
 FILE = "check.pickle"
@@ -75,9 +76,6 @@ class CheckCache:
         if data is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, self.path)
+            atomic.replace(self.path, data)
         except OSError as exc:
             log.warning("could not write the check cache %s (%s)", self.path, exc)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
+
+from . import atomic
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,9 @@ class HashCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, sort_keys=True), "utf-8")
-        os.replace(tmp, self.path)
+        try:
+            atomic.replace(self.path, json.dumps(self.data, sort_keys=True).encode())
+        except OSError as exc:  # the hashes are only a shortcut: the next check computes them again
+            log.warning("could not write the hash cache %s (%s)", self.path, exc)
+            return
         self.dirty = False

@@ -31,6 +31,7 @@ from urllib.parse import quote
 import PIL
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError, features
 
+from . import atomic
 from .output import Output
 from .problems import BuildError
 
@@ -176,8 +177,8 @@ def _work(path: str, key: str, folder: str) -> dict:
         return _transient(f"cannot be read ({exc.strerror or exc})")
     try:
         for name, data in blobs.items():
-            _write(Path(folder) / f"{key}.{name}.webp", data)
-        _write(Path(folder) / f"{key}.json", json.dumps(record, sort_keys=True).encode())
+            atomic.replace(Path(folder) / f"{key}.{name}.webp", data)
+        atomic.replace(Path(folder) / f"{key}.json", json.dumps(record, sort_keys=True).encode())
     except OSError as exc:
         raise BuildError(f"cannot write to the media cache {folder}: {exc}") from None
     return record
@@ -186,12 +187,6 @@ def _work(path: str, key: str, folder: str) -> dict:
 def _transient(problem: str) -> dict:
     """A failure of this run rather than of the file: reported, never cached."""
     return {"problem": problem, "hint": "run the command again; if it persists, check the file", "transient": True}
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _derive(f, size: int) -> tuple[dict, dict[str, bytes]]:
@@ -478,7 +473,7 @@ class _Cache:
             return
         data = json.dumps({"records": self.records}, sort_keys=True, separators=(",", ":")).encode()
         try:
-            _write(self.index, data)
+            atomic.replace(self.index, data)
         except OSError as exc:
             raise BuildError(f"cannot write to the media cache {self.folder}: {exc}") from None
         self.changed = False

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Callable
+
+from . import atomic
 
 log = logging.getLogger(__name__)
 FILE = "pages.json"
@@ -50,9 +51,6 @@ class PageMemo:
         if self.fresh == self.pages:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"salt": self.salt, "pages": self.fresh}, sort_keys=True), "utf-8")
-            os.replace(tmp, self.path)
+            atomic.replace(self.path, json.dumps({"salt": self.salt, "pages": self.fresh}, sort_keys=True).encode())
         except OSError as exc:
             log.warning("could not write the page memo %s (%s)", self.path, exc)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import atomic
 from .output import LINKS, MANIFEST
 from .problems import Problem
 
@@ -138,10 +139,7 @@ def save(root: Path, inputs: str, files: int, entries: int, epoch: str, problems
              "entries": entries, "epoch": epoch, "problems": [vars(p) for p in problems]}
     path = root / STAMP
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(stamp, sort_keys=True), "utf-8")
-        os.replace(tmp, path)
+        atomic.replace(path, json.dumps(stamp, sort_keys=True).encode())
     except OSError as exc:
         log.warning("could not record this run in %s (%s); the next run will regenerate everything", path, exc)
 

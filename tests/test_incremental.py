@@ -327,3 +327,16 @@ def test_media_hashes_are_read_once(tmp_path, caplog, monkeypatch, parallel_from
     (repo.root / ".cache" / "check.pickle").unlink()  # the per-file results would skip hashing altogether
     assert _check(repo, caplog)[0].archive is not None
     assert len(log.read_text().splitlines()) == 1
+
+
+def test_a_cache_that_cannot_be_written_costs_time_not_the_check(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    blocked = repo.root / ".cache" / "sha256.json"
+    blocked.mkdir(parents=True)  # a folder where the hash cache would go
+    with caplog.at_level("WARNING"):
+        loaded = load_archive(repo.root, today=lambda: date(2026, 11, 27))
+    assert loaded.archive is not None and not loaded.report.problems
+    assert [m for m in caplog.messages if m.startswith("could not write the hash cache")] == [
+        f"could not write the hash cache {blocked} ([Errno 21] Is a directory: "
+        f"'{blocked.parent / ('.sha256.json.' + str(os.getpid()) + '.tmp')}' -> '{blocked}')"]
+    assert sorted(p.name for p in blocked.parent.iterdir()) == ["check.pickle", "media", "sha256.json"]
