@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_new(n: argparse.ArgumentParser) -> None:
-    from .schema import TYPES
+    from .evidence.schema import TYPES
     n.add_argument("type", metavar="TYPE", help="one of: " + ", ".join(TYPES))
     n.add_argument("--title", required=True, help="one line in English, at most 200 characters")
     n.add_argument("--date", required=True, metavar="DATE",

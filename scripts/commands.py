@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import jsonschema
-from .evidence import load_archive
+from .evidence import editor_schema
+from .evidence.load import load_archive
 
 
 def _out(line: str) -> None:
@@ -27,7 +27,7 @@ def check(args: argparse.Namespace) -> int:
 
 def schema(args: argparse.Namespace) -> int:
     path = args.root / "evidence" / "schema.json"
-    text = jsonschema.render()
+    text = editor_schema.render()
     current = path.read_text("utf-8") if path.is_file() else None
     if args.check:
         if current != text:
@@ -53,7 +53,8 @@ def build(args: argparse.Namespace) -> int:
     import time
 
     from . import build as pipeline
-    from .problems import BuildError
+    from .evidence.problems import BuildError
+    from .publish.site import mkdocs_build
 
     t0 = time.perf_counter()
     try:
@@ -66,7 +67,7 @@ def build(args: argparse.Namespace) -> int:
             return 0
         os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
         t1 = time.perf_counter()
-        pipeline.mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
+        mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
     except BuildError as exc:
         _out(f"error: {exc}")
         return 1
@@ -77,8 +78,8 @@ def build(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     from . import build as pipeline
-    from . import serve as preview
-    from .problems import BuildError
+    from .publish import serve as preview
+    from .evidence.problems import BuildError
 
     def regenerate() -> None:
         try:
@@ -100,7 +101,7 @@ def _err(line: str) -> None:
 def new(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from .scaffold import InputError, Request, create
+    from .contribute.new import InputError, Request, create
 
     req = Request(type=args.type, title=args.title, date=args.date, url=args.url, publisher=args.publisher,
                   language=args.language, speaker=args.speaker, id=args.id, media=list(args.media or ()))
@@ -131,8 +132,8 @@ def new(args: argparse.Namespace) -> int:
 
 
 def hash(args: argparse.Namespace) -> int:  # noqa: A001 (the command's name)
-    from .problems import Report
-    from .rehash import entries_with_media, rehash
+    from .evidence.problems import Report
+    from .contribute.rehash import entries_with_media, rehash
 
     report = Report()
     paths = list(args.paths) if args.paths else entries_with_media(args.root)
@@ -157,7 +158,7 @@ def hash(args: argparse.Namespace) -> int:  # noqa: A001 (the command's name)
 
 
 def bench(args: argparse.Namespace) -> int:
-    from . import bench as benchmark
+    from .bench import pipeline as benchmark
 
     argv = ["--entries", *map(str, args.entries), "--images", str(args.images), "--runs", str(args.runs)]
     benchmark.main(argv + (["--out", args.out] if args.out else []))

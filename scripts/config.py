@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import BuildError
+from .evidence.problems import BuildError
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.evidence import load_archive
-from scripts.synthetic import copy_site_files
+from scripts.bench.synthetic import copy_site_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ def test_bench_smoke(tmp_path):
 
 
 def test_bench_media_smoke():
-    out = subprocess.run([sys.executable, "-m", "scripts.bench_media", "--images", "2", "--rounds", "2", "--warm", "10",
+    out = subprocess.run([sys.executable, "-m", "scripts.bench.media", "--images", "2", "--rounds", "2", "--warm", "10",
                           "--breakdown", "1"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     for line in ("in 1 interleaved round:", "ratio to bare thumbnail() across", "ratio to bare Pillow doing the same work",

@@ -272,7 +272,7 @@ def test_cli_output_and_exit_codes(repo, capsys):
 
 
 def test_schema_json_is_current():
-    from scripts import jsonschema
+    from scripts.evidence import editor_schema as jsonschema
     assert (REPO / "evidence" / "schema.json").read_text("utf-8") == jsonschema.render(), \
         "evidence/schema.json is out of date: run python -m scripts schema"
 

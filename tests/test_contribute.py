@@ -17,10 +17,10 @@ import yaml
 from PIL import Image
 
 from conftest import GOOD, REPO, make_site_repo, run_build
-from scripts import schema
+from scripts.evidence import schema
 from scripts.cli import _parser, main
-from scripts.hashcache import sha256_file
-from scripts.scaffold import slugify, unique_id
+from scripts.store import sha256_file
+from scripts.contribute.new import slugify, unique_id
 
 ENTRY_ID = "2016-01-users-call-for-a-boycott-of-mobile-operators"
 ENTRY_REL = f"evidence/entries/2016/{ENTRY_ID}.yaml"
@@ -766,7 +766,7 @@ def test_pre_commit_hook_checks_changed_evidence():
     assert hook["language"] == "system" and hook["pass_filenames"] is False
     assert hook["entry"].endswith("python -m scripts check --strict")
     assert re.search(hook["files"], "evidence/entries/2016/x.yaml") and re.search(hook["files"], "evidence/tags.yaml")
-    assert not re.search(hook["files"], "scripts/schema.py")
+    assert not re.search(hook["files"], "scripts/evidence/schema.py")
 
 
 def test_editor_settings_bind_entries_to_the_schema():

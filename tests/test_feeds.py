@@ -11,9 +11,9 @@ import feedparser
 import pytest
 
 from conftest import GOOD
-from scripts import feeds
-from scripts.model import Actor, Archive, Entry, MediaItem, Source, Tag
-from scripts.spec import PartialDate
+from scripts.render import feeds
+from scripts.evidence.model import Actor, Archive, Entry, MediaItem, Source, Tag
+from scripts.evidence.dates import PartialDate
 
 SITE = "https://example.org/voip-archive/"
 SHA_A, SHA_B = "a" * 64, "b" * 64

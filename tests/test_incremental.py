@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import posixpath
 import shutil
 from datetime import date
@@ -16,7 +15,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import GOOD, REPO, make_site_repo, png_bytes, run_build
-from scripts import build, forked, pages, sealed
+from scripts import build
+from scripts import parallel as forked
+from scripts.render import pages
 from scripts.evidence import load_archive
 from scripts.config import load as load_config
 
@@ -212,7 +213,7 @@ def test_a_stale_memo_never_stands_in_for_a_page(tmp_path):
     assert _gen(repo).ok
     memo = repo.root / ".cache" / "pages.json"
     data = json.loads(memo.read_text("utf-8"))
-    data["pages"]["entries/2017-report.md"][1] = "0" * 64
+    data["items"]["entries/2017-report.md"][1] = "0" * 64
     memo.write_text(json.dumps(data), "utf-8")
     again = _full(repo)
     assert _rendered(again) == {"entries/2017-report.md"}
@@ -258,32 +259,28 @@ def test_a_new_day_checks_every_file_again(tmp_path, caplog):
     assert not loaded.report.errors
 
 
-class _Trap:
-    """Unpickling this creates a file: proof that a pickle was loaded."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.mkdir, (str(self.marker),))
-
-
-def test_a_check_cache_this_user_did_not_write_is_never_unpickled(tmp_path, monkeypatch, caplog):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
-    sealed._key.cache_clear()
+def test_a_store_file_that_is_corrupt_or_forged_is_ignored_and_rebuilt(tmp_path, caplog):
+    """The store is plain JSON, read as data: a bad file or a value of the wrong shape is a miss, never a traceback."""
+    import json
     repo = make_site_repo(tmp_path / "repo")
-    marker = tmp_path / "unpickled"
-    cache = repo.root / ".cache" / "check.pickle"
-    cache.parent.mkdir(parents=True)
-    payload = pickle.dumps({"salt": "x", "files": _Trap(marker)})
-    for forged in (payload, b"\0" * sealed.TAG + payload):  # as committed by a pull request
-        cache.write_bytes(forged)
+    cache = repo.root / ".cache" / "check.json"
+    assert _check(repo, caplog)[0].archive is not None
+    good = json.loads(cache.read_text("utf-8"))
+    forged = dict(good, items={rel: [key, {"problems": "none", "checked": 1}] for rel, (key, _) in good["items"].items()})
+    old_format = dict(good, format=1)
+    for text in ('{"format": 2, "items": {', "[]", "\x00\x01", json.dumps(forged), json.dumps(old_format)):
+        cache.write_text(text, "utf-8")
         loaded, note = _check(repo, caplog)
-        assert not marker.exists()
-        assert loaded.archive is not None and note == ["checked 4 entry files, 0 unchanged since the last check"]
-    assert sealed.unseal(cache.read_bytes()) is not None  # rewritten with this user's seal
+        assert loaded.archive is not None and not loaded.report.problems
+        assert note == ["checked 4 entry files, 0 unchanged since the last check"]
+    assert json.loads(cache.read_text("utf-8")) == good  # rebuilt as a fresh check writes it
     assert _check(repo, caplog)[1] == ["checked 4 entry files, 4 unchanged since the last check"]
-    sealed._key.cache_clear()
+
+
+def test_no_pickle_anywhere_in_the_generator():
+    """Stored state is plain data: nothing in scripts/ can run code when it reads a file."""
+    offenders = [str(p.relative_to(REPO)) for p in (REPO / "scripts").rglob("*.py") if "pickle" in p.read_text("utf-8")]
+    assert offenders == []
 
 
 def test_the_pull_request_check_refuses_committed_caches(tmp_path):
@@ -299,32 +296,33 @@ def test_the_pull_request_check_refuses_committed_caches(tmp_path):
     subprocess.run([*git, "add", ".gitignore"], cwd=tmp_path, check=True)
     assert subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True).returncode == 0
     (tmp_path / ".cache").mkdir()
-    (tmp_path / ".cache" / "check.pickle").write_bytes(b"x")
-    subprocess.run([*git, "add", "-f", ".cache/check.pickle"], cwd=tmp_path, check=True)
+    (tmp_path / ".cache" / "check.json").write_bytes(b"x")
+    subprocess.run([*git, "add", "-f", ".cache/check.json"], cwd=tmp_path, check=True)
     out = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 1
     assert out.stdout == ("::error::these files are generated or caches (see .gitignore) and must not be committed:\n"
-                          ".cache/check.pickle\n")
+                          ".cache/check.json\n")
 
 
 @pytest.mark.parametrize("parallel_from", [10**9, 1], ids=["one process", "forked workers"])
 def test_media_hashes_are_read_once(tmp_path, caplog, monkeypatch, parallel_from):
     """The SHA-256 of an image is computed once and kept (it was recomputed on every check)."""
-    from scripts import evidence, hashcache
-    monkeypatch.setattr(evidence, "PARALLEL_FROM", parallel_from)
+    from scripts.evidence import check
+    from scripts.store import hashes
+    monkeypatch.setattr(check, "PARALLEL_FROM", parallel_from)
     monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
     repo = make_site_repo(tmp_path)
     log = tmp_path / "hashed.txt"  # a file, since forked workers do the hashing
-    real = hashcache.sha256_file
+    real = hashes.sha256_file
 
     def counted(path):
         with open(log, "a") as f:
             f.write(f"{path}\n")
         return real(path)
-    monkeypatch.setattr(hashcache, "sha256_file", counted)
+    monkeypatch.setattr(hashes, "sha256_file", counted)
     assert _check(repo, caplog)[0].archive is not None
     assert len(log.read_text().splitlines()) == 1
-    (repo.root / ".cache" / "check.pickle").unlink()  # the per-file results would skip hashing altogether
+    (repo.root / ".cache" / "check.json").unlink()  # the per-file results would skip hashing altogether
     assert _check(repo, caplog)[0].archive is not None
     assert len(log.read_text().splitlines()) == 1
 
@@ -336,7 +334,8 @@ def test_a_cache_that_cannot_be_written_costs_time_not_the_check(tmp_path, caplo
     with caplog.at_level("WARNING"):
         loaded = load_archive(repo.root, today=lambda: date(2026, 11, 27))
     assert loaded.archive is not None and not loaded.report.problems
-    assert [m for m in caplog.messages if m.startswith("could not write the hash cache")] == [
-        f"could not write the hash cache {blocked} ([Errno 21] Is a directory: "
-        f"'{blocked.parent / ('.sha256.json.' + str(os.getpid()) + '.tmp')}' -> '{blocked}')"]
-    assert sorted(p.name for p in blocked.parent.iterdir()) == ["check.pickle", "media", "sha256.json"]
+    assert [m for m in caplog.messages if m.startswith("could not write")] == [
+        f"could not write {blocked} ([Errno 21] Is a directory: "
+        f"'{blocked.parent / ('.sha256.json.' + str(os.getpid()) + '.tmp')}' -> '{blocked}'); "
+        "the next run will redo what it held"]
+    assert sorted(p.name for p in blocked.parent.iterdir()) == ["check.json", "media", "media.json", "sha256.json"]

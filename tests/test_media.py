@@ -14,11 +14,14 @@ import yaml
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin, features
 
 from scripts import media
-from scripts.hashcache import sha256_file
-from scripts.model import Archive, Entry, MediaItem
-from scripts.output import Writer, link_list, link_listed
-from scripts.problems import Report
-from scripts.spec import Ctx, PartialDate
+from scripts.media import derive
+from scripts.media import runner as preparing
+from scripts.store import sha256_file
+from scripts.evidence.model import Archive, Entry, MediaItem
+from scripts.publish.output import Writer, link_list, link_listed
+from scripts.evidence.problems import Report
+from scripts.evidence.dates import PartialDate
+from scripts.evidence.spec import Ctx
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
@@ -178,12 +181,12 @@ def test_key_depends_on_source_and_settings(monkeypatch, setting):
     assert media.derivative_key(a) == media.derivative_key(a) != media.derivative_key(b)
     before = media.derivative_key(a)
     monkeypatch.setitem(media.SETTINGS, setting, media.SETTINGS[setting] + 1)
-    media._fingerprint.cache_clear()
+    derive._fingerprint.cache_clear()
     try:
         assert media.derivative_key(a) != before
     finally:
         monkeypatch.undo()
-        media._fingerprint.cache_clear()
+        derive._fingerprint.cache_clear()
     assert media.derivative_key(a) == before
 
 
@@ -401,14 +404,14 @@ def test_tiff_is_accepted(folder):
 def test_two_runs_give_the_same_bytes(folder, tmp_path):
     folder.add("a.jpg", encode(halves((700, 500)), "JPEG", exif=gps_exif(orientation=3)))
     folder.add("b.png", encode(halves((90, 300), mode="RGBA"), "PNG"))
-    first = folder.run(cache=tmp_path / "one")
-    second = folder.run(cache=tmp_path / "two")
+    first = folder.run(cache=tmp_path / "one" / "media")
+    second = folder.run(cache=tmp_path / "two" / "media")
     for name in first:
         a, b = first[name], second[name]
         assert a.key == b.key
         for ra, rb in ((a.thumb, b.thumb), (a.display, b.display)):
             assert ra.file.read_bytes() == rb.file.read_bytes()
-    assert (tmp_path / "one" / "index.json").read_bytes() == (tmp_path / "two" / "index.json").read_bytes()
+    assert (tmp_path / "one" / "media.json").read_bytes() == (tmp_path / "two" / "media.json").read_bytes()
 
 
 def test_warm_run_decodes_nothing(folder, monkeypatch):
@@ -421,18 +424,17 @@ def test_warm_run_decodes_nothing(folder, monkeypatch):
     monkeypatch.setattr(Image, "open", fail)
     assert folder.run() == cold
     for path in folder.cache.glob("*.json"):
-        if path.name != "index.json":
-            path.unlink()
-    assert folder.run() == cold  # the combined index alone is enough
+        path.unlink()
+    assert folder.run() == cold  # the store's media section alone is enough
 
 
 def test_interrupted_run_is_resumed_from_per_image_records(folder, monkeypatch):
     folder.add("a.jpg", GOOD_JPEG)
     cold = folder.run()
-    (folder.cache / "index.json").unlink()
+    (folder.cache.parent / "media.json").unlink()
     monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("decoded again"))
     assert folder.run() == cold
-    assert (folder.cache / "index.json").is_file()
+    assert (folder.cache.parent / "media.json").is_file()
 
 
 def test_missing_derivative_is_made_again(folder):
@@ -446,8 +448,8 @@ def test_missing_derivative_is_made_again(folder):
 
 def test_duplicate_sources_are_decoded_once(folder, monkeypatch):
     calls = []
-    real = media._work
-    monkeypatch.setattr(media, "_work", lambda *a: calls.append(a) or real(*a))
+    real = preparing.work
+    monkeypatch.setattr(preparing, "work", lambda *a: calls.append(a) or real(*a))
     folder.add("a.jpg", GOOD_JPEG)
     folder.add("copy.jpg", GOOD_JPEG)
     results = folder.run()
@@ -455,8 +457,8 @@ def test_duplicate_sources_are_decoded_once(folder, monkeypatch):
 
 
 def test_process_pool_gives_the_same_results(folder, tmp_path, caplog, monkeypatch):
-    monkeypatch.setattr(media, "PROGRESS_MIN", 2)
-    for i in range(media.SERIAL_MAX + 2):
+    monkeypatch.setattr(preparing, "PROGRESS_MIN", 2)
+    for i in range(preparing.SERIAL_MAX + 2):
         folder.add(f"{i}.jpg", encode(halves((200 + i, 100)), "JPEG"))
     folder.add("bad.jpg", b"")
     with caplog.at_level(logging.INFO, logger="scripts.media"):
@@ -473,10 +475,10 @@ class Terminal(io.StringIO):
 
 
 def test_progress_is_logged_about_every_tenth_when_not_on_a_terminal(caplog, monkeypatch):
-    monkeypatch.setattr(media.time, "monotonic", lambda: 100.0)
+    monkeypatch.setattr(preparing.time, "monotonic", lambda: 100.0)
     stream = io.StringIO()
     with caplog.at_level(logging.INFO, logger="scripts.media"):
-        progress = media._Progress(25, stream)
+        progress = preparing._Progress(25, stream)
         for _ in range(25):
             progress.step()
         progress.close()
@@ -488,7 +490,7 @@ def test_progress_is_logged_about_every_tenth_when_not_on_a_terminal(caplog, mon
 def test_progress_is_a_bar_on_a_terminal(caplog):
     stream = Terminal()
     with caplog.at_level(logging.INFO, logger="scripts.media"):
-        progress = media._Progress(25, stream)
+        progress = preparing._Progress(25, stream)
         for _ in range(25):
             progress.step()
         progress.close()
@@ -499,8 +501,8 @@ def test_progress_is_a_bar_on_a_terminal(caplog):
 @pytest.mark.parametrize("stream", [io.StringIO(), Terminal()], ids=["log", "terminal"])
 def test_short_runs_show_no_progress(caplog, stream):
     with caplog.at_level(logging.INFO, logger="scripts.media"):
-        progress = media._Progress(media.PROGRESS_MIN - 1, stream)
-        for _ in range(media.PROGRESS_MIN - 1):
+        progress = preparing._Progress(preparing.PROGRESS_MIN - 1, stream)
+        for _ in range(preparing.PROGRESS_MIN - 1):
             progress.step()
         progress.close()
     assert caplog.messages == [] and stream.getvalue() == ""
@@ -556,8 +558,8 @@ def test_outputs_skip_failures(folder):
 
 def test_jpeg_is_decoded_at_a_reduced_scale(folder, monkeypatch):
     decoded = []
-    real = media._resizable
-    monkeypatch.setattr(media, "_resizable", lambda im: decoded.append(im.size) or real(im))
+    real = derive._resizable
+    monkeypatch.setattr(derive, "_resizable", lambda im: decoded.append(im.size) or real(im))
     p = folder.one("big.jpg", encode(halves((3200, 1800)), "JPEG"))
     assert decoded == [(1600, 900)]  # libjpeg decoded at 1/2 scale: the full 3200 × 1800 was never built
     assert (p.display.width, p.display.height) == (1600, 900)

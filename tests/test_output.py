@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.output import LINKS, Output, Writer, link_list, link_listed
-from scripts.problems import BuildError
+from scripts.publish.output import LINKS, Output, Writer, link_list, link_listed
+from scripts.evidence.problems import BuildError
 
 
 def test_writes_then_skips_unchanged(tmp_path):

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD, Repo
-from scripts import markup
-from scripts.problems import Problem
+from scripts.evidence import markup
+from scripts.evidence.problems import Problem
 
 PROBLEM = re.compile(r"^evidence/[^:]+:\d+:\d+: (error|warning): .+$")
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -289,7 +289,7 @@ def test_folders_left_by_killed_builds_are_removed(tmp_path, caplog):
         (repo.root / name / "index.html").write_text("partial")
     two_hours_ago = time.time() - 7200  # a folder of an earlier version, without a PID, untouched for two hours
     os.utime(repo.root / ".site-x1y2z3w4", (two_hours_ago, two_hours_ago))
-    with caplog.at_level(logging.INFO, logger="scripts.build"):
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
         assert run_build(repo)[0] == 0
     assert sorted(p.name for p in repo.root.glob(".site*")) == sorted(kept)
     assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("removed")] == [
@@ -298,7 +298,7 @@ def test_folders_left_by_killed_builds_are_removed(tmp_path, caplog):
 
 
 def test_previous_site_is_kept_while_site_is_missing(tmp_path):
-    from scripts.build import remove_leftovers
+    from scripts.publish.site import remove_leftovers
     gone = subprocess.Popen([sys.executable, "-c", ""])
     gone.wait()
     old = tmp_path / f".site-old-{gone.pid}"  # killed between moving site/ away and moving the new one in

@@ -1,0 +1,6 @@
+"""Benchmarks on synthetic archives; figures for humans (``make bench``), never product code.
+
+pipeline   the whole pipeline (``python -m scripts bench``)
+check      ``check`` beside a bare YAML parse;  feeds: the feeds stage;  media: the image stage
+synthetic  synthetic archives of realistic sizes, deterministic
+"""

@@ -1,0 +1,113 @@
+"""Synthetic archives for benchmarks: realistic sizes, every type, deterministic.
+
+Written into a temporary folder at run time; nothing synthetic is ever committed outside tests/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from pathlib import Path
+
+WORDS = ("regulator operator calls internet licence block users campaign petition court decree "
+         "network mobile data wifi boycott statement minister report cost lifting association "
+         "subscribers application voice video free service market revenue week month official "
+         "appeal hearing lawyer rights freedom communication access telephony platform").split()
+FR = "le la les des appels opérateurs régulateur blocage gratuit internet téléphonie décision".split()
+AR = "حجب المكالمات الإنترنت المغرب الوكالة الاتصالات قرار المستخدمين".split()
+TYPES = ("article", "statement", "social-post", "petition", "report", "legal", "video")
+PAGES = {
+    "index.md": "# Synthetic archive\n\n--8<-- \"home.md\"\n",
+    "ban-in-brief.md": "# The ban in brief\n\nSynthetic.\n",
+    "methodology.md": "# Methodology\n\n## Corrections\n\nSynthetic.\n",
+    "contributing.md": "# Contribute\n\nSynthetic.\n",
+}
+
+
+def _words(rng: random.Random, n: int, vocab=WORDS) -> str:
+    return " ".join(rng.choice(vocab) for _ in range(n))
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def entry_yaml(rng: random.Random, i: int, media: list[tuple[str, str]] | None = None) -> str:
+    """One realistic entry (about 1.6 KB of YAML).
+
+    Lengths follow the real archive's means (November 2026, 97 entries): title 87 characters,
+    summary 357 in 1.25 paragraphs, notes on 92% of entries at 795 characters, an original
+    title on 57%.
+    """
+    year = 2016 if i % 5 else 2017
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    etype = "screenshot" if media else TYPES[i % len(TYPES)]
+    lines = [f"type: {etype}", f"title: {_q(_words(rng, 11).capitalize())}",
+             f'date: "{year}-{month:02d}-{day:02d}"' if i % 7 else f'date: "{year}-{month:02d}"',
+             f'added: "2026-{1 + i % 11:02d}-{1 + i % 27:02d}"', f'language: "{("en", "fr", "ar")[i % 3]}"',
+             "summary: |"] + [f"  {_words(rng, 43 if i % 4 else 26).capitalize()}.\n" for _ in range(1 if i % 4 else 2)]
+    if i % 7 in (1, 3):
+        lines.append(f"title_original: {_q(_words(rng, 8, FR))}")
+    if i % 14 == 1:
+        lines.append(f"quote: {{text: {_q(_words(rng, 6, FR))}, lang: fr, translation: {_q(_words(rng, 6))}}}")
+    if i % 7 in (2, 4):
+        lines.append(f"title_original: {_q(_words(rng, 6, AR))}")
+    lines.append(f"source: {{url: \"https://example.org/{i}\", publisher: {_q(_words(rng, 2).title())}}}")
+    if etype == "statement":
+        lines.append(f"speaker: actor-{i % 20}")
+    if etype == "petition":
+        lines.append(f"signatures: {{count: {rng.randint(100, 50000)}, as_of: \"{year}\"}}")
+    lines.append(f"actors: [actor-{(i + 1) % 20}, actor-{(i + 7) % 20}]")
+    lines.append(f"tags: [tag-{i % 20}, tag-{(i + 3) % 20}]")
+    if i > 10 and i % 4 == 0:
+        lines.append(f"related: [e{i - 5:05d}]")
+    if i % 12:
+        lines += ["notes: |", f"  {_words(rng, 55).capitalize()}.\n", f"  {_words(rng, 50).capitalize()}."]
+    if media:
+        lines.append("media:")
+        for file, sha in media:
+            lines += [f'  - file: "{file}"', f'    sha256: "{sha}"', f"    alt: {_q(_words(rng, 8))}"]
+    return "\n".join(lines) + "\n"
+
+
+def make_archive(root: Path, entries: int, images: int = 0, image_maker=None, seed: int = 0,
+                 site_files_from: Path | None = None) -> Path:
+    """Write a synthetic repository at ``root``; ``image_maker(path, index)`` writes image files."""
+    rng = random.Random(seed)
+    ev = root / "evidence"
+    (ev / "entries").mkdir(parents=True, exist_ok=True)
+    (ev / "media").mkdir(exist_ok=True)
+    (ev / "actors.yaml").write_text("".join(
+        f"actor-{k}: {{name: {_q(_words(rng, 3).title())}, kind: operator, names: {{fr: {_q(_words(rng, 2, FR))}}}}}\n"
+        for k in range(20)), "utf-8")
+    (ev / "tags.yaml").write_text("".join(f"tag-{k}: {{label: {_q(_words(rng, 2).title())}}}\n" for k in range(20)), "utf-8")
+    every = entries // images if images else 0
+    made = 0
+    for i in range(entries):
+        media = None
+        if every and i % every == 0 and made < images:
+            name = f"img/{made:05d}.jpg"
+            path = ev / "media" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            image_maker(path, made)
+            media = [(name, hashlib.sha256(path.read_bytes()).hexdigest())]
+            made += 1
+        folder = ev / "entries" / f"{2016 + i % 2}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"e{i:05d}.yaml").write_text(entry_yaml(rng, i, media), "utf-8")
+    if site_files_from:
+        copy_site_files(site_files_from, root)
+        for name, text in PAGES.items():
+            (root / "content" / name).write_text(text, "utf-8")
+    return root
+
+
+def copy_site_files(repo: Path, root: Path) -> None:
+    """Copy what MkDocs needs besides pages from ``repo`` to ``root``: config, hook, theme overrides, CSS."""
+    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "scripts" / "publish").mkdir(parents=True, exist_ok=True)
+    shutil.copy(repo / "scripts" / "publish" / "hooks.py", root / "scripts" / "publish" / "hooks.py")
+    shutil.copytree(repo / "overrides", root / "overrides", dirs_exist_ok=True)
+    shutil.copytree(repo / "content" / "assets", root / "content" / "assets", dirs_exist_ok=True)

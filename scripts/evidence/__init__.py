@@ -1,0 +1,19 @@
+"""Read and check the evidence log, and hold it as the model every later stage reads.
+
+files          where the log lives and which files are read
+yamlfile       one YAML file into a node tree with positions
+spec, dates    the building blocks of the format: each checks a node and describes itself
+markup         the Markdown subset allowed in summaries and notes
+schema         the record format, declared once (checker, JSON Schema and format page come from it)
+editor_schema  that declaration as JSON Schema for editors (evidence/schema.json)
+rules          checks beyond one field: per-type rules, references, media files, warnings
+check          every entry file on its own, over all cores, reusing stored results
+codec          checked values as plain JSON for the store
+load           the whole log: registries, entries, cross-file checks, media -> Archive
+model          the archive as typed values; problems: PATH:LINE:COL reports
+"""
+
+from .files import Paths
+from .load import Loaded, load_archive
+
+__all__ = ["Loaded", "Paths", "load_archive"]

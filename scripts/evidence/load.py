@@ -1,0 +1,93 @@
+"""Load and validate the whole evidence log: registries, entries, references and media.
+
+Everything is read and checked before anything is written; the result is an
+``Archive`` (or None) and a ``Report`` holding every problem found.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from .. import media
+from ..store import Hashes
+from . import schema, yamlfile
+from .files import Paths, entry_files
+from .model import Actor, Archive, Tag
+from .problems import Report
+from .check import check_files
+from .rules import PendingMedia, check_id, check_refs
+from .spec import INVALID, Ctx
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Loaded:
+    """The result of a check: the archive (None when there were errors), problems, file count,
+    and the prepared media (source sha256 -> ``media.Prepared`` or ``media.Failure``)."""
+
+    archive: Archive | None
+    report: Report
+    files: int
+    media: dict = field(default_factory=dict)
+
+
+def _load_registry(paths: Paths, name: str, spec, report: Report) -> dict | None:
+    path = paths.evidence / name
+    rel = paths.rel(path)
+    if not path.is_file():
+        report.error(rel, 1, 1, f"registry file {rel} is missing", "create it, even if empty: {}")
+        return None
+    root = yamlfile.load(path, rel, report)
+    if root is None:
+        return None
+    value = spec.check(root, Ctx(rel, report), "")
+    return None if value is INVALID else value
+
+
+def _prepare_media(paths: Paths, pending: list[PendingMedia], report: Report) -> dict:
+    """Decode (or find in the cache) every verified image, and report those that cannot be published."""
+    if not pending:
+        return {}
+    results = media.prepare([media.Job(p.path, p.sha256) for p in pending], paths.media_cache)
+    for p in pending:
+        at = yaml.Node(None, None, yaml.Mark(p.rel, 0, p.line - 1, p.col - 1, None, None), None)
+        media.check_item(Ctx(p.rel, report), at, p.file, p.publish_original, results.get(p.sha256))
+    return results
+
+
+def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
+    """Read and validate the whole evidence log under ``root``."""
+    paths = Paths(Path(root).absolute())  # rel() slices the root off absolute paths
+    report = Report()
+    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report)
+    tags = _load_registry(paths, "tags.yaml", schema.TAGS, report)
+    files = entry_files(paths, report)
+    seen: dict[str, str] = {}
+    jobs = []
+    for path in files:
+        rel = paths.rel(path)
+        jobs.append((path, rel, check_id(rel, path.stem, seen, report)))
+    results = check_files(paths, jobs, today, Hashes(paths.cache))
+    checked = [r.checked for r in results if r.checked is not None]
+    report.problems += [p for r in results for p in r.problems]
+    prepared = _prepare_media(paths, [m for r in results for m in r.pending], report)
+    if actors is not None and tags is not None:
+        known = {"actors": set(actors), "tags": set(tags), "entries": set(seen)}
+        for c in checked:
+            check_refs(c.rel, c.refs, known, c.id, report)
+    count = len(files) + 2
+    if report.errors or actors is None or tags is None:
+        return Loaded(None, report, count, prepared)
+    archive = Archive(
+        entries=[c.entry for c in checked],
+        actors={k: Actor(id=k, **v) for k, v in actors.items()},
+        tags={k: Tag(id=k, **v) for k, v in tags.items()},
+    )
+    return Loaded(archive, report, count, prepared)

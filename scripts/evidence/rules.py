@@ -1,0 +1,141 @@
+"""Rules over one entry beyond its fields' own: per-type requirements, references, media files, warnings."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..store import Hashes
+from . import schema
+from .files import Paths
+from .problems import Report
+from .spec import Ctx, did_you_mean
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingMedia:
+    """A media item whose file and hash checked out: its image is prepared after all files are read."""
+
+    rel: str
+    line: int
+    col: int
+    file: str
+    publish_original: bool
+    sha256: str
+    path: Path
+
+
+def check_id(rel: str, stem: str, seen: dict[str, str], report: Report) -> bool:
+    if not re.fullmatch(schema.ID_PATTERN, stem) or len(stem) > schema.ID_MAX:
+        report.error(rel, 1, 1, f"file name '{stem}' is not a valid entry id",
+                     "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. 2016-01-07-anrt-communique")
+        return False
+    if stem in seen:
+        report.error(rel, 1, 1, f"entry id '{stem}' is already used by {seen[stem]}", "ids must be unique: rename one file")
+        return False
+    seen[stem] = rel
+    return True
+
+
+def type_rules(fields: dict, root: yaml.MappingNode, ctx: Ctx) -> None:
+    etype = fields.get("type")
+    if etype is None:
+        return
+    for applies, path, message in schema.TYPE_RULES:
+        negated = applies.startswith("*-")
+        if (etype == applies[2:]) if negated else (etype != applies):
+            continue
+        if not _present(root, path):
+            ctx.error(root, f"{etype}: {message}" if not negated else f"'{etype}' entry {message}")
+
+
+def _present(node: yaml.Node, path: str) -> bool:
+    """Tell whether a dotted field path is written (valid or not) and not empty."""
+    for part in path.split("."):
+        if not isinstance(node, yaml.MappingNode):
+            return False
+        node = next((v for k, v in node.value if k.value == part), None)
+        if node is None:
+            return False
+    return bool(node.value)
+
+
+def check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str, set[str]], entry_id: str,
+                report: Report) -> None:
+    where = {"actors": "evidence/actors.yaml", "tags": "evidence/tags.yaml"}
+    for registry, value, line, col in refs:
+        if registry == "entries" and value == entry_id:
+            report.error(rel, line, col, f"entry '{value}' lists itself as related")
+        elif value not in known[registry]:
+            if registry == "entries":
+                report.error(rel, line, col, f"related entry '{value}' does not exist",
+                             did_you_mean(value, sorted(known["entries"])))
+            else:
+                report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
+                             did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+
+
+def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: Hashes,
+                 media_root: Path, pending: list[PendingMedia]) -> None:
+    if "media" not in fields:
+        return
+    nodes = _media_nodes(root)
+    for item, (file_node, sha_node) in zip(fields.get("media", ()), nodes):
+        name = item.get("file")
+        if not name:
+            continue
+        if not name.lower().endswith(schema.MEDIA_EXTENSIONS):
+            ctx.error(file_node, f"media file '{name}' is not an accepted image format",
+                      "use JPEG, PNG, WebP, GIF, TIFF or AVIF; SVG is refused")
+            continue
+        path = paths.media / name
+        if not os.path.lexists(path):
+            ctx.error(file_node, f"media file '{name}' not found in evidence/media/")
+            continue
+        real = path.resolve()
+        if not real.is_relative_to(media_root):
+            ctx.error(file_node, f"media file '{name}' points outside evidence/media/", "replace the link with the file itself")
+            continue
+        if not real.is_file():
+            ctx.error(file_node, f"media file '{name}' is not a regular file")
+            continue
+        if "sha256" not in item:
+            continue
+        if (actual := hashes.sha256(real)) != item["sha256"]:
+            ctx.error(sha_node or file_node, f"sha256 does not match media file '{name}' (the file's is {actual})",
+                      f"if the file was replaced on purpose, run: python -m scripts hash {ctx.rel}")
+            continue
+        m = file_node.start_mark
+        pending.append(PendingMedia(ctx.rel, m.line + 1, m.column + 1, name, item.get("publish_original", True),
+                                     actual, real))
+
+
+def _media_nodes(root: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node | None]]:
+    """Return the (file, sha256) value nodes of each media item, for error positions."""
+    for key, value in root.value:
+        if key.value == "media" and isinstance(value, yaml.SequenceNode):
+            out = []
+            for item in value.value:
+                if isinstance(item, yaml.MappingNode):
+                    d = {k.value: v for k, v in item.value}
+                    out.append((d.get("file", item), d.get("sha256")))
+                else:
+                    out.append((item, None))
+            return out
+    return []
+
+
+def warnings(fields: dict, root: yaml.MappingNode, ctx: Ctx) -> None:
+    quote = fields.get("quote")
+    if quote and len(quote.get("text", "").split()) > 25:
+        node = next(v for k, v in root.value if k.value == "quote")
+        ctx.warning(node, "quote is longer than 25 words", "quote a short excerpt and summarise the rest")
+    if fields.get("type") == "petition" and "signatures" not in fields:
+        ctx.warning(root, "petition without 'signatures'", "add {count, as_of} if a source reports a count")

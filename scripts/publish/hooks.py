@@ -1,0 +1,30 @@
+"""MkDocs hook (``hooks:`` in mkdocs.yml): publish the images the generator listed, as hard links.
+
+Images never enter content/, so MkDocs does not copy their bytes. Once MkDocs has written the pages
+into its site_dir (a build's temporary folder, or the folder `mkdocs serve` serves), this links each
+file listed in content/_generated/links.json into it from evidence/media/ or the media cache. A build
+that fails therefore publishes nothing. MkDocs loads hooks once: restart `serve` after editing this.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+try:
+    from scripts.evidence import Paths
+    from scripts.publish.output import link_listed
+except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
+    sys.path.append(str(Path(__file__).resolve().parents[2]))
+    from scripts.evidence import Paths
+    from scripts.publish.output import link_listed
+
+log = logging.getLogger("mkdocs.plugins.archive")
+
+
+def on_post_build(config) -> None:
+    """Link the listed images into the site MkDocs has just written (raise BuildError when one is refused)."""
+    paths = Paths(Path(config.config_file_path).resolve().parent)
+    count = link_listed(paths.root, Path(config.docs_dir), Path(config.site_dir), (paths.media, paths.media_cache))
+    log.debug("linked %d images into %s", count, config.site_dir)

@@ -1,0 +1,241 @@
+"""The one writer: every generated file goes through here.
+
+Generated paths are recorded in ``content/.generated.json`` with their SHA-256. A file is
+overwritten or deleted only if it is recorded there and still holds what we wrote; any
+other file at a generated path is hand-written and is never touched (the build stops
+with an error instead).
+
+Large files the site publishes as they are (images) do not go into content/, where MkDocs
+would copy every byte of them: they are listed in ``content/_generated/links.json``, written
+like any generated file, and ``link_listed`` hard-links them into the built site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..evidence.problems import BuildError
+
+log = logging.getLogger(__name__)
+MANIFEST = ".generated.json"
+LINKS = "_generated/links.json"  # under content/: path in the site -> source, relative to the repository root
+
+
+@dataclass(frozen=True)
+class Output:
+    """A generated file: ``path`` is relative to content/, with either ``data`` or a ``source`` file to copy.
+
+    ``key`` names a source file's content without reading it (e.g. its SHA-256, or a hash of the
+    source and the settings that made it); keyed files are compared by key alone, which keeps
+    warm rebuilds with thousands of images from re-reading them.
+    """
+
+    path: str
+    data: bytes | None = None
+    source: Path | None = None
+    key: str = ""
+    known: str = ""  # the SHA-256 of a file content/ already holds (from the page memo): nothing to write
+
+    def digest(self) -> str:
+        if self.known:
+            return self.known
+        if self.key:
+            return "key:" + self.key
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        h = hashlib.sha256()
+        with open(self.source, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+
+def safe_target(root: Path, rel: str) -> Path:
+    """Join ``rel`` under ``root``, refusing anything that would leave it."""
+    p = PurePosixPath(rel)
+    if p.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/")) or "\\" in rel or rel.startswith("."):
+        raise BuildError(f"refusing to write outside {root}: {rel!r}")
+    return root.joinpath(*p.parts)
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+class Writer:
+    """Writes outputs under ``root`` (content/), only when changed, and removes stale generated files."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.manifest_path = root / MANIFEST
+        self.previous: dict[str, str] = self._read_manifest()
+
+    def _read_manifest(self) -> dict[str, str]:
+        try:
+            return json.loads(self.manifest_path.read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"{self.manifest_path} is unreadable ({exc}); delete it and the generated folders to start over") from exc
+
+    def holds(self, rel: str, digest: str) -> bool:
+        """True if the last run wrote ``rel`` with this digest and the file is still there."""
+        if self.previous.get(rel) != digest:
+            return False
+        try:  # the manifest only lists paths that passed safe_target when they were written
+            return stat.S_ISREG(os.lstat(os.path.join(self.root, rel)).st_mode)
+        except OSError:
+            return False
+
+    def plan(self, outputs: list[Output]) -> dict[str, tuple[Output, str]]:
+        """Check every output before writing any: no duplicates, no escapes, no hand-written targets."""
+        planned: dict[str, tuple[Output, str]] = {}
+        for out in outputs:
+            if out.path in planned:
+                raise BuildError(f"two generated files want the same path: {out.path}")
+            target = safe_target(self.root, out.path)
+            digest = out.digest()
+            exists = target.exists() or target.is_symlink()
+            if exists and out.path not in self.previous and not _holds(target, digest):
+                raise _not_generated(out.path)
+            if exists and self.previous.get(out.path, digest) != digest:
+                self._check_untouched(out.path, target, digest)  # before anything is written
+            planned[out.path] = (out, digest)
+        return planned
+
+    def write(self, outputs: list[Output]) -> WriteStats:
+        planned = self.plan(outputs)
+        stats = WriteStats()
+        for rel, (out, digest) in sorted(planned.items()):
+            target = safe_target(self.root, rel)
+            if self.previous.get(rel) == digest and target.is_file() and not target.is_symlink():
+                stats.unchanged += 1
+                continue
+            if out.data is None and out.source is None:  # ``known``: it was there when this build began
+                raise BuildError(f"content/{rel} changed or vanished during the build; run the build again")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            if out.data is not None:
+                tmp.write_bytes(out.data)
+            else:
+                _copy(out.source, tmp)
+            os.replace(tmp, target)
+            stats.written += 1
+        stats.removed = self._remove_stale(set(planned))
+        self._save({rel: d for rel, (_, d) in planned.items()})
+        return stats
+
+    def _check_untouched(self, rel: str, target: Path, new: str = "") -> None:
+        """Refuse to overwrite a generated file someone edited by hand."""
+        if rel in self.previous and not self.previous[rel].startswith("key:") and target.is_file() \
+                and not target.is_symlink():
+            if _file_digest(target) not in (self.previous[rel], new):
+                raise BuildError(f"content/{rel} was edited by hand since it was generated; "
+                                 "edit the evidence log instead, or delete the file")
+
+    def _remove_stale(self, keep: set[str]) -> int:
+        removed = 0
+        for rel, digest in sorted(self.previous.items()):
+            if rel in keep:
+                continue
+            target = safe_target(self.root, rel)
+            if target.is_file() and not target.is_symlink() and (digest.startswith("key:") or _file_digest(target) == digest):
+                target.unlink()
+                removed += 1
+                _prune_empty(target.parent, self.root)
+            elif target.exists():
+                log.warning("kept content/%s: it changed since it was generated", rel)
+        return removed
+
+    def _save(self, manifest: dict[str, str]) -> None:
+        tmp = self.manifest_path.with_name(MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", "utf-8")
+        os.replace(tmp, self.manifest_path)
+        self.previous = manifest
+
+
+def link_list(files: list[Output], root: Path) -> Output:
+    """Return the generated file that lists ``files`` for ``link_listed``: each one's path in the site, and its source
+    relative to ``root`` (so that the list is the same wherever the repository is)."""
+    listing = {}
+    for f in files:
+        try:
+            listing[f.path] = f.source.relative_to(root).as_posix()
+        except ValueError:
+            raise BuildError(f"refusing to publish {f.source}: it is outside {root}") from None
+    return Output(LINKS, (json.dumps(listing, indent=0, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def link_listed(root: Path, docs_dir: Path, site_dir: Path, allowed: tuple[Path, ...]) -> int:
+    """Hard-link each file listed in ``docs_dir`` into ``site_dir`` (a byte copy where linking fails); return the count.
+
+    A source must lie inside one of the ``allowed`` folders once symbolic links are resolved, and a target inside
+    ``site_dir``. If content/ holds a file at a target's address, MkDocs copied it, so it is hand-written: the build
+    stops rather than replace it. Otherwise a file already there comes from an earlier rebuild into the same
+    folder (`mkdocs serve --dirty`) and is kept if it is the same file, else replaced. Without a list (content/
+    was never generated) there is nothing to link.
+    """
+    try:
+        listing = json.loads((docs_dir / LINKS).read_text("utf-8"))
+    except FileNotFoundError:
+        return 0
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"content/{LINKS} is unreadable ({exc}); run the build again") from exc
+    if not isinstance(listing, dict) or not all(isinstance(v, str) for v in listing.values()):
+        raise BuildError(f"content/{LINKS} is not a list of files to publish; run the build again")
+    folders = [Path(os.path.realpath(folder)) for folder in allowed]
+    for rel, src in sorted(listing.items()):
+        target = safe_target(site_dir, rel)
+        source = Path(os.path.realpath(root / src))
+        if not any(source.is_relative_to(folder) for folder in folders):
+            names = " or ".join(Path(os.path.relpath(folder, root)).as_posix() + "/" for folder in allowed)
+            raise BuildError(f"refusing to publish {src} as {rel}: only files inside {names} are published")
+        if not source.is_file():
+            raise BuildError(f"{src} is missing, so {rel} cannot be published; run the build again")
+        if (docs_dir / rel).exists() or (docs_dir / rel).is_symlink():
+            raise _not_generated(rel)  # MkDocs copied a hand-written file to this address
+        if target.exists() or target.is_symlink():
+            if target.is_file() and not target.is_symlink() and os.path.samefile(source, target):
+                continue  # linked by an earlier rebuild of the same folder (`mkdocs serve --dirty`)
+            target.unlink()  # an earlier rebuild's copy: content/ holds nothing at this address
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _copy(source, target)
+    return len(listing)
+
+
+def _not_generated(rel: str) -> BuildError:
+    return BuildError(f"content/{rel} exists and was not written by the generator; "
+                      "move it away (generated paths belong to the generator)")
+
+
+def _holds(target: Path, digest: str) -> bool:
+    """True if ``target`` already holds exactly these bytes (e.g. written before the manifest was saved)."""
+    return not digest.startswith("key:") and target.is_file() and not target.is_symlink() and _file_digest(target) == digest
+
+
+def _file_digest(path: Path) -> str:
+    return Output(path="x", source=path).digest()
+
+
+def _copy(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)  # same file system: no bytes copied
+    except OSError:
+        with open(source, "rb") as src, open(dest, "wb") as dst:
+            while block := src.read(1 << 20):
+                dst.write(block)
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

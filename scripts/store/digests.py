@@ -1,0 +1,87 @@
+"""Digests of what generation reads and writes: the code, the evidence log, the generated files."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from ..publish.output import LINKS, MANIFEST
+
+PACKAGE = Path(__file__).resolve().parents[1]  # the whole scripts/ package
+LIBRARIES = ("Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow", "lxml")
+ENVIRONMENT = ("SITE_URL", "REPO_URL")
+
+
+def _walk(folder: Path, h) -> None:
+    """Feed every file under ``folder`` (path, size, mtime, inode) into ``h``, in a stable order."""
+    try:
+        items = sorted(os.scandir(folder), key=lambda d: d.name)
+    except OSError:
+        h.update(f"{folder}: missing\n".encode())
+        return
+    for item in items:
+        if item.name == "__pycache__":  # written by the interpreter as it imports us
+            continue
+        if item.is_dir(follow_symlinks=False):
+            _walk(Path(item.path), h)
+        else:
+            st = item.stat(follow_symlinks=False)
+            h.update(f"{item.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape"))
+
+
+def _versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return " ".join(found)
+
+
+@functools.cache
+def code_digest() -> str:
+    """Digest of the code that turns the log into pages: this package and the libraries it uses."""
+    h = hashlib.sha256(f"{sys.version}\n{_versions()}\n".encode())
+    _walk(PACKAGE, h)
+    return h.hexdigest()
+
+
+def inputs_digest(root: Path) -> str:
+    h = hashlib.sha256(f"{code_digest()}\n".encode())
+    for name in ENVIRONMENT:
+        h.update(f"{name}={os.environ.get(name)!r}\n".encode())
+    _walk(root / "evidence", h)
+    config = root / "mkdocs.yml"
+    try:
+        st = config.stat()
+        h.update(f"{config}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    except OSError:
+        h.update(f"{config}: missing\n".encode())
+    return h.hexdigest()
+
+
+def outputs_digest(content: Path) -> str:
+    """Digest of the manifest, of every file it lists and of every image the site will link to,
+    by size and mtime ('' if one is missing: e.g. .cache/ was deleted)."""
+    try:
+        raw = (content / MANIFEST).read_bytes()
+        listed = json.loads(raw)
+        images = json.loads((content / LINKS).read_bytes()) if LINKS in listed else {}
+    except (OSError, ValueError):
+        return ""
+    h = hashlib.sha256(raw)
+    root = content.parent
+    files = [(rel, content / rel) for rel in sorted(listed)] + [(src, root / src) for src in sorted(images.values())]
+    for rel, path in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return ""
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()

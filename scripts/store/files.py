@@ -1,0 +1,39 @@
+"""The store's file operations: one atomic replace, content digests, and the state that proves a file unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step (a reader never sees half of it, a crash leaves the old file).
+
+    The temporary file is named after this process, so two runs sharing a folder never write the
+    same one; it is removed when the write fails. Raise OSError on failure.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_state(path: Path | str) -> list[int]:
+    """Size, modification and change times, and inode: a rewrite in place that restores the mtime
+    still changes the ctime, and a replaced file changes the inode. Raise OSError when missing."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]

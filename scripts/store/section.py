@@ -1,0 +1,102 @@
+"""One kind of stored record: a JSON file mapping names to (key, value), trusted only where the key matches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any, Iterable
+
+from .files import replace
+
+log = logging.getLogger(__name__)
+FORMAT = 2  # bumped when the layout of a section file changes; files of another format are ignored
+FILES = {"stamp": "generate.json", "checks": "check.json", "hashes": "sha256.json", "media": "media.json",
+         "pages": "pages.json"}  # section -> file in the store's folder; see __init__.py for what each holds
+BLOBS = "media"  # the folder of derivative files
+
+
+def key(*parts: Any) -> str:
+    """The key of a stored value: a digest of everything it depends on (JSON-serialisable parts)."""
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class Section:
+    """Records of one kind, read once and written once; any value may be missing, none is wrong.
+
+    ``get(name, key)`` returns the stored value only when it was stored under that key (and the
+    section under the same salt); a caller validates the value's shape and treats a bad one as absent.
+    """
+
+    def __init__(self, path: Path, salt: str = ""):
+        self.path, self.salt = path, salt
+        self.items: dict[str, list] = self._read()
+        self.changed = False
+
+    def _read(self) -> dict[str, list]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.info("ignoring the unreadable store file %s (%s); it will be rebuilt", self.path, exc)
+            return {}
+        if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("items"), dict)):
+            log.info("ignoring the store file %s: not written by this version; it will be rebuilt", self.path)
+            return {}
+        return data["items"] if data.get("salt") == self.salt else {}
+
+    def get(self, name: str, key: str) -> Any:
+        """The value stored for ``name`` under ``key``, or None."""
+        hit = self.items.get(name)
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == key:
+            return hit[1]
+        return None
+
+    def put(self, name: str, key: str, value: Any) -> None:
+        """Store ``value`` (JSON-serialisable) for ``name`` under ``key``."""
+        self.items[name] = [key, value]
+        self.changed = True
+
+    def keep(self, names: Iterable[str]) -> None:
+        """Forget every name not in ``names`` (files that are gone, pages no longer made)."""
+        names = set(names)
+        if not names.issuperset(self.items):
+            self.items = {n: v for n, v in self.items.items() if n in names}
+            self.changed = True
+
+    def replace_all(self, items: dict[str, list]) -> None:
+        """Make ``items`` (name -> [key, value]) the whole content of the section."""
+        if items != self.items:
+            self.items, self.changed = items, True
+
+    def save(self) -> bool:
+        """Write the section if it changed; a failure only costs the next run time (logged). True if written."""
+        if not self.changed:
+            return False
+        data = {"format": FORMAT, "salt": self.salt, "items": self.items}
+        try:
+            replace(self.path, json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                    .encode("utf-8", "surrogatepass"))
+        except OSError as exc:
+            log.warning("could not write %s (%s); the next run will redo what it held", self.path, exc)
+            return False
+        self.changed = False
+        return True
+
+    def forget(self) -> None:
+        """Delete the section's file (e.g. before a write it must not vouch for)."""
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("could not remove %s (%s)", self.path, exc)
+        self.items, self.changed = {}, False
+
+
+def open_section(cache: Path, name: str, salt: str = "") -> Section:
+    """Open the section ``name`` of the store kept in the folder ``cache`` (normally ROOT/.cache)."""
+    return Section(cache / FILES[name], salt)

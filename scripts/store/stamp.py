@@ -1,0 +1,74 @@
+"""Skip generation when nothing it reads has changed since the last run that wrote content/.
+
+A rerun at 10,000 entries then costs a few thousand stat calls instead of parsing, checking
+and rendering everything again. The stamp (``.cache/generate.json``) records:
+
+- a digest of what generation reads: every file under evidence/ (path, size, mtime, inode),
+  mkdocs.yml, this package's own files, the libraries whose output we publish, and the
+  environment variables the configuration reads;
+- a digest of what it wrote: the manifest of generated files and each file's size and mtime, and
+  the images the site links to, so that a deleted or edited output (or a deleted media cache) is
+  regenerated, and a hand edit still refused by the writer;
+- what the run reported (warnings are shown again) and the build date it derived.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..evidence.problems import Problem
+from .section import open_section
+from .digests import inputs_digest, outputs_digest
+
+log = logging.getLogger(__name__)
+_NAME = "last run"
+
+
+@dataclass
+class Stamp:
+    """What the last successful generation found: enough to report it again without redoing it."""
+
+    inputs: str
+    outputs: str
+    files: int
+    entries: int
+    epoch: str
+    problems: list[Problem]
+
+
+def _section(root: Path):
+    return open_section(root / ".cache", "stamp")
+
+
+def _decode(inputs: str, value) -> Stamp | None:
+    try:
+        return Stamp(inputs, str(value["outputs"]), int(value["files"]), int(value["entries"]), str(value["epoch"]),
+                     [Problem(*p) for p in value["problems"]])
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def current(root: Path) -> tuple[str, Stamp | None]:
+    """Return the inputs' digest, and the stamp of the last run if generation can be skipped."""
+    digest = inputs_digest(root)
+    stamp = _decode(digest, _section(root).get(_NAME, digest))
+    if stamp and stamp.outputs and stamp.outputs == outputs_digest(root / "content"):
+        return digest, stamp
+    return digest, None
+
+
+def save(root: Path, inputs: str, files: int, entries: int, epoch: str, problems: list[Problem]) -> None:
+    """Record a successful run; a stamp that cannot be written only costs the next run its shortcut."""
+    value = {"outputs": outputs_digest(root / "content"), "files": files, "entries": entries, "epoch": epoch,
+             "problems": [[p.path, p.line, p.col, p.severity, p.message, p.hint] for p in problems]}
+    s = _section(root)
+    s.replace_all({_NAME: [inputs, value]})
+    s.changed = True
+    s.save()
+
+
+def forget(root: Path) -> None:
+    """Remove the stamp: an interrupted write must not leave one that vouches for it."""
+    _section(root).forget()
