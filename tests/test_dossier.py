@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,37 @@ def test_no_screenshots_or_media_in_the_real_archive(archive):
 
 def test_at_least_eighty_entries(archive):
     assert len(archive.entries) >= 80
+
+
+def titles_from_urls(text: str) -> set[str]:
+    """Titles the dossier marks as made from a page's address: '"…" (from URL)' or '[…] (from URL)' in its
+    source list, '… (title from URL)' in its timeline table."""
+    found = {m.group(1) for m in re.finditer(r'— (?:"|\[)([^"\]\n]+)(?:"|\]) \(from URL\)', text)}
+    found |= {m.group(1).strip().strip("[]") for m in re.finditer(r"\| ([^|\n]+?) \(title from URL\) \|", text)}
+    return found
+
+
+def real_titles(text: str) -> set[str]:
+    """Headlines the dossier shows as the source's own: quoted in its source list, or a timeline title cell
+    that is neither [described] nor marked as made from the address."""
+    quoted = {m.group(1) for m in re.finditer(r'^- S\d+ — "([^\n]+?)"(?: \([^)\n]*\))? — ', text, re.M)}
+    section = text.split("## 1. Chronological timeline", 1)[1].split("\n## 2.", 1)[0]
+    cells = set()
+    for line in section.splitlines():
+        row = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(row) == 6 and not row[2].startswith("[") and "from URL" not in row[2]:
+            cells.add(row[2])
+    return (quoted | cells) - titles_from_urls(text)
+
+
+def test_no_original_title_is_made_from_an_address(archive):
+    """A title_original is the source's real headline, never words the dossier marks as taken from its URL."""
+    text = DOSSIER.read_text("utf-8")
+    from_urls = titles_from_urls(text)
+    # the parser finds the two the fact-check caught (S71, S195) and the timeline's own marks
+    assert {"Moroccan Telecom Providers Extend Ban on Skype, WhatsApp, Viber, Facebook",
+            "Orange étend sa marque au Maroc et pousse ses pions en Afrique",
+            "Maroc Web Awards: retrait de plusieurs participants de la compétition"} <= from_urls
+    assert [e.id for e in archive.entries if e.title_original in from_urls] == []
+    real = real_titles(text)
+    assert [e.id for e in archive.entries if e.title_original and e.title_original not in real] == []
