@@ -104,3 +104,30 @@ def test_no_original_title_is_made_from_an_address(archive):
     assert [e.id for e in archive.entries if e.title_original in from_urls] == []
     real = real_titles(text)
     assert [e.id for e in archive.entries if e.title_original and e.title_original not in real] == []
+
+
+def extra_entries() -> list[dict]:
+    items = []
+    for path in sorted((REPO / "tests" / "dossier").glob("extra-entries-*.yaml")):
+        items.extend(yaml.safe_load(path.read_text("utf-8")))
+    return items
+
+
+def test_extra_entries_cite_their_dossier_source(archive):
+    """Each entry written from a section 2 source exists and cites the address that source's line gives."""
+    text = DOSSIER.read_text("utf-8")
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^- (S\d+) — .*$", text, re.M)}
+    items = extra_entries()
+    assert items
+    assert [i["id"] for i in items if i["id"] not in archive.by_id] == []
+    assert [i["dossier_source"] for i in items if i["dossier_source"] not in lines] == []
+    assert [i["id"] for i in items if archive.by_id[i["id"]].source.url not in lines[i["dossier_source"]]] == []
+
+
+def test_every_entry_is_mapped_to_the_dossier(archive):
+    """No entry stands outside the maps: each is tied to a timeline row or to a section 2 source."""
+    mapped = {i["id"] for i in extra_entries()}
+    for path in sorted((REPO / "tests" / "dossier").glob("timeline-map-*.yaml")):
+        for item in yaml.safe_load(path.read_text("utf-8")):
+            mapped.update(item["entries"])
+    assert sorted(set(archive.by_id) - mapped) == []
