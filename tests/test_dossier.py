@@ -131,3 +131,13 @@ def test_every_entry_is_mapped_to_the_dossier(archive):
         for item in yaml.safe_load(path.read_text("utf-8")):
             mapped.update(item["entries"])
     assert sorted(set(archive.by_id) - mapped) == []
+
+
+def test_narrative_pages_cite_only_dossier_addresses():
+    """The hand-written pages about the story link no outside address that the dossier lacks."""
+    text = DOSSIER.read_text("utf-8")
+    cited = {}
+    for name in ("index.md", "ban-in-brief.md", "methodology.md"):
+        page = (REPO / "content" / name).read_text("utf-8")
+        cited[name] = [u for u in re.findall(r"\]\((https?://[^)\s]+)\)", page) if u not in text]
+    assert cited == {"index.md": [], "ban-in-brief.md": [], "methodology.md": []}
