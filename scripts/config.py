@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +13,27 @@ from .evidence.problems import BuildError
 
 
 @dataclass(frozen=True)
+class Languages:
+    """The site's languages (``extra.archive`` in mkdocs.yml): the default first, and those that must be complete."""
+
+    default: str = "en"
+    others: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()  # require_translations: a missing translation is a warning
+    declared: bool = True  # False for a bare evidence log without mkdocs.yml: any language is accepted
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (self.default, *self.others)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     site_name: str
     site_url: str
     repo_url: str = ""
     repo_branch: str = "main"
     feed_size: int = 50
+    languages: Languages = Languages()
 
     @property
     def base(self) -> str:
@@ -25,14 +41,41 @@ class SiteConfig:
         return self.site_url.rstrip("/") + "/"
 
 
-def load(root: Path) -> SiteConfig:
-    """Read the settings the generator needs from ``root/mkdocs.yml``."""
+def _read(root: Path) -> dict:
     path = root / "mkdocs.yml"
     try:
         data = yaml.load(path.read_text("utf-8"), Loader=_IgnoreTags)
     except (OSError, yaml.YAMLError) as exc:
         raise BuildError(f"cannot read mkdocs.yml: {exc}") from exc
-    if not isinstance(data, dict) or not data.get("site_url") or not data.get("site_name"):
+    return data if isinstance(data, dict) else {}
+
+
+def _languages(archive: dict) -> Languages:
+    """The languages in ``extra.archive``; raise BuildError when they are not two-letter codes."""
+    default = archive.get("default_language", "en")
+    langs = archive.get("languages", [default])
+    required = archive.get("require_translations") or []
+    if not (isinstance(langs, list) and isinstance(required, list)
+            and all(isinstance(x, str) and re.fullmatch(r"[a-z]{2}", x) for x in [default, *langs, *required])):
+        raise BuildError("mkdocs.yml: extra.archive.languages, default_language and require_translations must be "
+                         "two-letter language codes, e.g. languages: [en, fr, ar]")
+    if default not in langs or not set(required) <= set(langs) - {default}:
+        raise BuildError("mkdocs.yml: extra.archive.languages must include default_language and every language "
+                         "in require_translations (which cannot be the default)")
+    return Languages(default, tuple(x for x in langs if x != default), tuple(required))
+
+
+def languages(root: Path) -> Languages:
+    """The site's languages, for the checker: defaults when there is no mkdocs.yml (e.g. a bare evidence log)."""
+    if not (root / "mkdocs.yml").is_file():
+        return Languages(declared=False)
+    return _languages(((_read(root).get("extra") or {}).get("archive")) or {})
+
+
+def load(root: Path) -> SiteConfig:
+    """Read the settings the generator needs from ``root/mkdocs.yml``."""
+    data = _read(root)
+    if not data.get("site_url") or not data.get("site_name"):
         raise BuildError("mkdocs.yml must set site_name and site_url (feeds need absolute links)")
     extra = data.get("extra") or {}
     archive = extra.get("archive") or {}
@@ -40,6 +83,7 @@ def load(root: Path) -> SiteConfig:
         site_name=str(data["site_name"]), site_url=str(data["site_url"]),
         repo_url=str(data.get("repo_url") or "").rstrip("/"),
         repo_branch=str(archive.get("branch", "main")), feed_size=int(archive.get("feed_size", 50)),
+        languages=_languages(archive),
     )
 
 

@@ -80,7 +80,7 @@ def make_archive(root: Path, entries: int, images: int = 0, image_maker=None, se
     (ev / "entries").mkdir(parents=True, exist_ok=True)
     (ev / "media").mkdir(exist_ok=True)
     (ev / "actors.yaml").write_text("".join(
-        f"actor-{k}: {{name: {_q(_words(rng, 3).title())}, kind: operator, names: {{fr: {_q(_words(rng, 2, FR))}}}}}\n"
+        f"actor-{k}: {{name: {_q(_words(rng, 3).title())}, kind: operator, translations: {{fr: {{name: {_q(_words(rng, 2, FR))}}}}}}}\n"
         for k in range(20)), "utf-8")
     (ev / "tags.yaml").write_text("".join(f"tag-{k}: {{label: {_q(_words(rng, 2).title())}}}\n" for k in range(20)), "utf-8")
     every = entries // images if images else 0

@@ -13,7 +13,15 @@ load           the whole log: registries, entries, cross-file checks, media -> A
 model          the archive as typed values; problems: PATH:LINE:COL reports
 """
 
-from .files import Paths
-from .load import Loaded, load_archive
-
 __all__ = ["Loaded", "Paths", "load_archive"]
+
+
+def __getattr__(name: str):
+    """Import on first use: modules that need only problems.py (config, publish) must not pull in the loader."""
+    if name == "Paths":
+        from .files import Paths
+        return Paths
+    if name in ("Loaded", "load_archive"):
+        from . import load
+        return getattr(load, name)
+    raise AttributeError(name)

@@ -1,8 +1,8 @@
 """Check every entry file on its own, on every core, reusing the stored result of each file that has not changed.
 
 A file's result depends on its bytes, on whether its id is valid and unique, on the media files it
-names (existence, where their links lead, their content), on the checker's code and on today's date
-(``added`` may not lie in the future). All of these are in the key, so a reused result is the one a
+names (existence, where their links lead, their content), on the checker's code, on the site's
+languages (which translations are required) and on today's date (``added`` may not lie in the future). All of these are in the key, so a reused result is the one a
 fresh check would give; cross-file checks (references, duplicate ids) always run anew in load.py.
 """
 
@@ -19,7 +19,8 @@ from typing import Callable
 from .. import parallel
 from ..store import Hashes, file_state, key, open_section
 from ..store.digests import code_digest
-from . import codec, schema, yamlfile
+from ..config import Languages
+from . import codec, schema, translations, yamlfile
 from .files import Paths
 from .model import Entry
 from .problems import Problem, Report
@@ -54,6 +55,7 @@ class _Job:
     files: list[tuple[Path, str, bool]]  # path, rel, id is valid and unique
     today: Callable[[], date] | None
     hashes: dict
+    langs: Languages
 
 
 def media_state(media_dir: Path, names: list[str]) -> str:
@@ -78,13 +80,15 @@ def _check_file(job: _Job, spec, hashes: Hashes, media_root: Path, path: Path, r
         return {"problems": _problems(report), "pending": [], "checked": None, "media": None}
     type_rules(fields, node, ctx)
     warnings(fields, node, ctx)
+    translations.entry_rules(fields, node, ctx, job.langs)
     names = [item["file"] for item in fields.get("media", ()) if item.get("file")]
     pending: list[PendingMedia] = []
     check_media(ctx, fields, node, job.paths, hashes, media_root, pending)
     checked = None
     if id_ok:
         refs = [[r, v, n.start_mark.line + 1, n.start_mark.column + 1] for r, v, n in ctx.refs if r != "media"]
-        checked = {"id": path.stem, "refs": refs, "fields": None if report.errors else codec.encode(fields)}
+        entry = None if report.errors else codec.entry_row(Entry.from_fields(path.stem, rel, fields))
+        checked = {"id": path.stem, "refs": refs, "entry": entry}
     return {"problems": _problems(report), "checked": checked,
             "pending": [[p.rel, p.line, p.col, p.file, p.publish_original, p.sha256, str(p.path)] for p in pending],
             "media": [names, media_state(job.paths.media, names)] if names else None}
@@ -99,8 +103,7 @@ def _result(rel: str, data: dict) -> FileResult:
     checked = None
     if data["checked"] is not None:
         c = data["checked"]
-        fields = c["fields"]
-        entry = None if fields is None else Entry.from_fields(c["id"], rel, codec.decode(fields))
+        entry = None if c["entry"] is None else codec.entry_from_row(c["entry"], rel)
         checked = Checked(c["id"], rel, entry, [(r, v, int(line), int(col)) for r, v, line, col in c["refs"]])
     pending = [PendingMedia(r, int(line), int(col), f, bool(o), s, Path(p)) for r, line, col, f, o, s, p in data["pending"]]
     return FileResult(checked, [Problem(*p) for p in data["problems"]], pending)
@@ -139,10 +142,11 @@ def _stored(stored, rel: str, file_key: str, paths: Paths) -> FileResult | None:
         return None
 
 
-def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes: Hashes) -> list[FileResult]:
+def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes: Hashes,
+                langs: Languages) -> list[FileResult]:
     """Per-file results for every entry file: from the store where nothing changed, else checked now."""
     day = (today or date.today)().isoformat()
-    stored = open_section(paths.cache, "checks", f"{code_digest()} {day}")
+    stored = open_section(paths.cache, "checks", f"{code_digest()} {day} {langs!r}")
     keys: list[str | None] = []
     results: list[FileResult | None] = []
     for path, rel, id_ok in jobs:
@@ -154,7 +158,7 @@ def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes:
         results.append(_stored(stored, rel, file_key, paths) if file_key else None)
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        fresh, new_hashes = _check_all(_Job(paths, [jobs[i] for i in todo], today, hashes.items))
+        fresh, new_hashes = _check_all(_Job(paths, [jobs[i] for i in todo], today, hashes.items, langs))
         for i, data in zip(todo, fresh):
             results[i] = _result(jobs[i][1], data)
             if keys[i] is not None:

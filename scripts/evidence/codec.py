@@ -1,4 +1,10 @@
-"""Checked field values as plain JSON, so a file's check result can be stored and read back as it was."""
+"""An entry as a plain JSON row, so a file's check result can be stored and read back as it was.
+
+A row lists the entry's fields in the order Entry declares them, with dates as [year, month, day]
+(``added`` as a day number) and nested records as lists. Rows are read back without a generic
+walk: at 10,000 entries the store is read on every run, and this is what that costs. The store's
+salt holds the code's digest, so a row written by other code is never read.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +12,41 @@ import datetime as dt
 from typing import Any
 
 from .dates import PartialDate
-
-# Dates are the only values a check makes that JSON lacks; each becomes a one-key object.
-_DATE, _DAY, _TIME = "$date", "$day", "$datetime"
+from .model import Correction, Entry, MediaItem, Quote, Signatures, Source, Translation
 
 
-def encode(value: Any) -> Any:
-    """Turn checked field values into JSON values (dates as tagged objects)."""
-    if isinstance(value, dict):
-        return {k: encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if isinstance(value, PartialDate):
-        return {_DATE: [value.year, value.month, value.day]}
-    if isinstance(value, dt.datetime):
-        return {_TIME: value.isoformat()}
-    if isinstance(value, dt.date):
-        return {_DAY: value.isoformat()}
-    return value
+def _day(d: PartialDate) -> list[int]:
+    return [d.year, d.month, d.day]
 
 
-def decode(value: Any) -> Any:
-    """Turn what ``encode`` made back into field values; raise ValueError or TypeError on anything else."""
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (tag, inner), = value.items()
-            if tag == _DATE:
-                year, month, day = inner
-                return PartialDate(int(year), int(month), int(day))
-            if tag == _TIME:
-                return dt.datetime.fromisoformat(inner)
-            if tag == _DAY:
-                return dt.date.fromisoformat(inner)
-        return {k: decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode(v) for v in value]
-    return value
+def entry_row(e: Entry) -> list[Any]:
+    """The entry as a JSON-serialisable list (``path`` is left out: the store keys rows by path)."""
+    return [
+        e.id, e.type, e.title, _day(e.date), e.added.toordinal(), e.summary, e.language, e.date_approximate,
+        e.title_original, [e.quote.text, e.quote.lang, e.quote.translation] if e.quote else None,
+        [e.source.url, e.source.publisher, e.source.author, e.source.archive_url], e.speaker,
+        [e.signatures.count, _day(e.signatures.as_of)] if e.signatures else None,
+        list(e.actors), list(e.tags),
+        [[m.file, m.sha256, m.alt, m.caption, m.captured.isoformat() if m.captured else None, m.credit,
+          m.publish_original] for m in e.media],
+        list(e.related), e.notes, [[_day(c.date), c.note] for c in e.corrections],
+        {lang: [t.title, t.summary, t.notes, t.quote] for lang, t in e.translations.items()},
+    ]
+
+
+def entry_from_row(row: list[Any], path: str) -> Entry:
+    """Rebuild the entry ``entry_row`` made; raise (ValueError, TypeError) when the row is malformed."""
+    (id_, type_, title, date, added, summary, language, approximate, title_original, quote, source, speaker,
+     signatures, actors, tags, media, related, notes, corrections, translations) = row
+    return Entry(
+        id=id_, path=path, type=type_, title=title, date=PartialDate(*date), added=dt.date.fromordinal(added),
+        summary=summary, language=language, date_approximate=approximate, title_original=title_original,
+        quote=Quote(*quote) if quote else None, source=Source(*source), speaker=speaker,
+        signatures=Signatures(signatures[0], PartialDate(*signatures[1])) if signatures else None,
+        actors=tuple(actors), tags=tuple(tags),
+        media=tuple(MediaItem(f, s, a, c, dt.datetime.fromisoformat(cap) if cap else None, cr, p)
+                    for f, s, a, c, cap, cr, p in media),
+        related=tuple(related), notes=notes,
+        corrections=tuple(Correction(PartialDate(*d), n) for d, n in corrections),
+        translations={lang: Translation(*t) for lang, t in translations.items()},
+    )

@@ -16,10 +16,12 @@ import yaml
 
 from .. import media
 from ..store import Hashes
-from . import schema, yamlfile
+from .. import config
+from ..config import Languages
+from . import schema, translations, yamlfile
 from .files import Paths, entry_files
 from .model import Actor, Archive, Tag
-from .problems import Report
+from .problems import BuildError, Report
 from .check import check_files
 from .rules import PendingMedia, check_id, check_refs
 from .spec import INVALID, Ctx
@@ -38,7 +40,8 @@ class Loaded:
     media: dict = field(default_factory=dict)
 
 
-def _load_registry(paths: Paths, name: str, spec, report: Report) -> dict | None:
+def _load_registry(paths: Paths, name: str, spec, report: Report, langs: Languages,
+                   translated: tuple[str, ...]) -> dict | None:
     path = paths.evidence / name
     rel = paths.rel(path)
     if not path.is_file():
@@ -47,8 +50,12 @@ def _load_registry(paths: Paths, name: str, spec, report: Report) -> dict | None
     root = yamlfile.load(path, rel, report)
     if root is None:
         return None
-    value = spec.check(root, Ctx(rel, report), "")
-    return None if value is INVALID else value
+    ctx = Ctx(rel, report)
+    value = spec.check(root, ctx, "")
+    if value is INVALID:
+        return None
+    translations.registry_rules(value, root, ctx, langs, translated)
+    return value
 
 
 def _prepare_media(paths: Paths, pending: list[PendingMedia], report: Report) -> dict:
@@ -66,15 +73,20 @@ def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
     """Read and validate the whole evidence log under ``root``."""
     paths = Paths(Path(root).absolute())  # rel() slices the root off absolute paths
     report = Report()
-    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report)
-    tags = _load_registry(paths, "tags.yaml", schema.TAGS, report)
+    try:
+        langs = config.languages(paths.root)
+    except BuildError as exc:
+        report.error("mkdocs.yml", 1, 1, str(exc).removeprefix("mkdocs.yml: "))
+        langs = config.Languages()
+    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report, langs, ("description",))
+    tags = _load_registry(paths, "tags.yaml", schema.TAGS, report, langs, ("label", "description"))
     files = entry_files(paths, report)
     seen: dict[str, str] = {}
     jobs = []
     for path in files:
         rel = paths.rel(path)
         jobs.append((path, rel, check_id(rel, path.stem, seen, report)))
-    results = check_files(paths, jobs, today, Hashes(paths.cache))
+    results = check_files(paths, jobs, today, Hashes(paths.cache), langs)
     checked = [r.checked for r in results if r.checked is not None]
     report.problems += [p for r in results for p in r.problems]
     prepared = _prepare_media(paths, [m for r in results for m in r.pending], report)

@@ -48,6 +48,16 @@ class Signatures:
     as_of: PartialDate
 
 
+@dataclass(frozen=True)
+class Translation:
+    """An entry's text fields in another language, translated from the entry's own."""
+
+    title: str
+    summary: str
+    notes: str = ""
+    quote: str = ""
+
+
 @dataclass(slots=True)  # not frozen: frozen dataclasses set 20 fields through object.__setattr__
 class Entry:
     """One piece of evidence; ``path`` is the YAML file relative to the repository root."""
@@ -72,6 +82,7 @@ class Entry:
     related: tuple[str, ...] = ()
     notes: str = ""
     corrections: tuple[Correction, ...] = ()
+    translations: dict[str, Translation] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -100,6 +111,8 @@ class Entry:
             media=tuple(MediaItem(**m) for m in f.get("media", ()) if {"file", "sha256", "alt"} <= m.keys()),
             related=tuple(f.get("related", ())), notes=f.get("notes", ""),
             corrections=tuple(Correction(c["date"], c["note"]) for c in f.get("corrections", ()) if len(c) == 2),
+            translations={lang: Translation(**t) for lang, t in f.get("translations", {}).items()
+                          if {"title", "summary"} <= t.keys()},
         )
 
 
@@ -108,9 +121,14 @@ class Actor:
     id: str
     name: str
     kind: str
-    names: dict[str, str] = field(default_factory=dict)
     url: str = ""
     description: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The actor's name in each language that writes it differently."""
+        return {lang: t["name"] for lang, t in sorted(self.translations.items()) if t.get("name")}
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,7 @@ class Tag:
     id: str
     label: str
     description: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def chronological(entries) -> list[Entry]:

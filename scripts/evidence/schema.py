@@ -98,6 +98,23 @@ CORRECTION = Obj(doc="a public record of a change", fields={
 })
 
 
+LANG_HINT = "two lowercase letters, e.g. fr"
+
+TRANSLATION = Obj(doc="the entry's text in another language, translated from the original fields", fields={
+    "title": Field(Text(max_len=200), required=True, doc="the title, one line, at most 200 characters"),
+    "summary": Field(Markdown(max_len=6000), required=True, doc="the summary, with the same Markdown as `summary`"),
+    "notes": Field(Markdown(max_len=6000), doc="the notes, when the entry has notes"),
+    "quote": Field(Text(max_len=1000, multiline=True), doc="the quote translated into this language, when the "
+                                                            "entry has a quote in another language"),
+})
+TRANSLATIONS_DOC = "translations of the text fields, keyed by language code (`fr`, `ar`, …); labelled as translations on the site"
+
+
+def translations_of(spec: Obj, doc: str) -> Field:
+    """The ``translations`` field: a map from language code to ``spec``."""
+    return Field(MapOf(key_pattern=LANG, value=spec, doc="language: translated fields"), doc=doc)
+
+
 def entry_spec(today=None) -> Obj:
     """Return the declaration of an entry; ``today`` is injectable for tests."""
     added = DateStr(day_only=True, not_future=True, **({"today": today} if today else {}))
@@ -130,6 +147,7 @@ def entry_spec(today=None) -> Obj:
                          doc="ids of other entries about the same moment (shown both ways)"),
         "notes": Field(Markdown(max_len=5000), doc="editorial notes, e.g. where sources disagree"),
         "corrections": Field(ListOf(item=CORRECTION, unique=False), doc="public log of changes to the entry"),
+        "translations": translations_of(TRANSLATION, TRANSLATIONS_DOC),
     })
 
 
@@ -143,12 +161,19 @@ TYPE_RULES = (
 ACTORS = MapOf(doc="actor id: actor", value=Obj(title="Actor", fields={
     "name": Field(Text(max_len=200), required=True, doc="name in English (or as usually written)"),
     "kind": Field(Enum(values=ACTOR_KINDS), required=True, doc="what sort of actor"),
-    "names": Field(MapOf(key_pattern=LANG, value=Text(max_len=200)), doc="names in other languages, e.g. `{fr: …, ar: …}`"),
     "url": Field(Url(), doc="the actor's own website"),
     "description": Field(Text(max_len=1000, multiline=True), doc="who they are, in a sentence or two"),
+    "translations": translations_of(Obj(doc="the actor in another language", fields={
+        "name": Field(Text(max_len=200), doc="the name as written in that language (omit when it is the same)"),
+        "description": Field(Text(max_len=1000, multiline=True), doc="the description, translated"),
+    }), "name and description in other languages, e.g. `{fr: {description: …}, ar: {name: …, description: …}}`"),
 }))
 
 TAGS = MapOf(doc="tag id: tag", value=Obj(title="Tag", fields={
     "label": Field(Text(max_len=100), required=True, doc="short label shown on the site"),
     "description": Field(Text(max_len=1000, multiline=True), doc="what the tag covers"),
+    "translations": translations_of(Obj(doc="the tag in another language", fields={
+        "label": Field(Text(max_len=100), required=True, doc="the label, translated"),
+        "description": Field(Text(max_len=1000, multiline=True), doc="the description, translated"),
+    }), "label and description in other languages"),
 }))

@@ -16,9 +16,13 @@ def _rows(obj: Obj, prefix: str = "") -> list[str]:
     for name, f in obj.fields.items():
         required = "yes" if f.required else (f.required_note or "no")
         rows.append(f"| `{prefix}{name}` | {_cell(required)} | {_cell(f.doc)} | {_cell(f.spec.describe())} |")
-        inner = f.spec.item if isinstance(f.spec, ListOf) else f.spec
+        inner, joint = f.spec, "."
+        if isinstance(f.spec, ListOf):
+            inner, joint = f.spec.item, "[]."
+        elif isinstance(f.spec, MapOf):  # e.g. translations: one row per field under <lang>
+            inner, joint = f.spec.value, ".<lang>."
         if isinstance(inner, Obj):
-            rows += _rows(inner, f"{prefix}{name}{'[].' if isinstance(f.spec, ListOf) else '.'}")
+            rows += _rows(inner, f"{prefix}{name}{joint}")
     return rows
 
 
