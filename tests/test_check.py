@@ -33,7 +33,8 @@ def _one(repo, text, id="x"):
      "1:1: error: missing required field 'title' (one line of plain text, in English, at most 200 characters)"),
     (('date: "2016-01-07"', 'date: "2016-02-30"'), "3:7: error: 'date' is not a real date: '2016-02-30'"),
     (('date: "2016-01-07"', 'date: "7 Jan 2016"'),
-     "3:7: error: 'date' must be a date written as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (got '7 Jan 2016')"),
+     "3:7: error: 'date' must be a date written as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (got '7 Jan 2016') "
+     "(or \"before YYYY\", \"after YYYY-MM\", \"undated\" when the sources give no date)"),
     (('date: "2016-01-07"', "date: 2016-13"), "3:7: error: 'date' is not a real date: '2016-13'"),
     (('added: "2026-11-20"', 'added: "2026-11-28"'),
      "4:8: error: 'added' is in the future: '2026-11-28' (use today's date or an earlier one)"),

@@ -1,6 +1,6 @@
 """An entry as a plain JSON row, so a file's check result can be stored and read back as it was.
 
-A row lists the entry's fields in the order Entry declares them, with dates as [year, month, day]
+A row lists the entry's fields in the order Entry declares them, with dates as [year, month, day, bound]
 (``added`` as a day number) and nested records as lists. Rows are read back without a generic
 walk: at 10,000 entries the store is read on every run, and this is what that costs. The store's
 salt holds the code's digest, so a row written by other code is never read.
@@ -15,8 +15,8 @@ from .dates import PartialDate
 from .model import Correction, Entry, MediaItem, Quote, Signatures, Source, Translation
 
 
-def _day(d: PartialDate) -> list[int]:
-    return [d.year, d.month, d.day]
+def _day(d: PartialDate) -> list:
+    return [d.year, d.month, d.day, d.bound]
 
 
 def entry_row(e: Entry) -> list[Any]:
@@ -25,7 +25,7 @@ def entry_row(e: Entry) -> list[Any]:
         e.id, e.type, e.title, _day(e.date), e.added.toordinal(), e.summary, e.language, e.date_approximate,
         e.title_original, [e.quote.text, e.quote.lang, e.quote.translation] if e.quote else None,
         [e.source.url, e.source.publisher, e.source.author, e.source.archive_url], e.speaker,
-        [e.signatures.count, _day(e.signatures.as_of)] if e.signatures else None,
+        [e.signatures.count, _day(e.signatures.as_of), e.signatures.qualifier] if e.signatures else None,
         list(e.actors), list(e.tags),
         [[m.file, m.sha256, m.alt, m.caption, m.captured.isoformat() if m.captured else None, m.credit,
           m.publish_original] for m in e.media],
@@ -42,7 +42,7 @@ def entry_from_row(row: list[Any], path: str) -> Entry:
         id=id_, path=path, type=type_, title=title, date=PartialDate(*date), added=dt.date.fromordinal(added),
         summary=summary, language=language, date_approximate=approximate, title_original=title_original,
         quote=Quote(*quote) if quote else None, source=Source(*source), speaker=speaker,
-        signatures=Signatures(signatures[0], PartialDate(*signatures[1])) if signatures else None,
+        signatures=Signatures(signatures[0], PartialDate(*signatures[1]), signatures[2]) if signatures else None,
         actors=tuple(actors), tags=tuple(tags),
         media=tuple(MediaItem(f, s, a, c, dt.datetime.fromisoformat(cap) if cap else None, cr, p)
                     for f, s, a, c, cap, cr, p in media),

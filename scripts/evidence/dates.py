@@ -13,22 +13,49 @@ from .spec import INT_TAG, INVALID, STR_TAG, Spec, scalar
 
 @dataclass(frozen=True)
 class PartialDate:
-    """A date known to a year, a month or a day; precision is never invented."""
+    """A date known to a year, a month or a day; precision is never invented.
+
+    ``bound`` says what the sources give when it is not the date itself: "before" or "after" that
+    date, or "undated" (no date at all; year, month and day are then 0).
+    """
 
     year: int
     month: int = 0
     day: int = 0
+    bound: str = ""  # "", "before", "after" or "undated"
 
     @property
     def precision(self) -> str:
+        if self.bound == "undated":
+            return "undated"
         return "day" if self.day else "month" if self.month else "year"
 
-    def iso(self) -> str:
-        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
-        return "-".join(parts)
+    def machine(self) -> str:
+        """The date as ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD), for datetime attributes; '' when undated."""
+        if self.bound == "undated":
+            return ""
+        return "-".join([f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p])
 
-    def sort_key(self) -> tuple[int, int, int]:
-        return (self.year, self.month, self.day)
+    def iso(self) -> str:
+        """The date as the log writes it: '2016-01', 'before 2016', 'after 2016-10' or 'undated'."""
+        if self.bound == "undated":
+            return "undated"
+        return f"{self.bound} {self.machine()}" if self.bound else self.machine()
+
+    def sort_key(self) -> tuple[int, int, int, int]:
+        """Chronological order: 'before X' just before X, 'after X' after everything within X, undated last."""
+        if self.bound == "undated":
+            return (10_000, 0, 0, 0)
+        if self.bound == "after":
+            return (self.year, self.month or 99, self.day or 99, 1)
+        return (self.year, self.month, self.day, -1 if self.bound == "before" else 0)
+
+    @property
+    def filed_year(self) -> int:
+        """The year whose timeline lists it: 'before 2016' under 2015; 0 for undated."""
+        if self.bound == "undated":
+            return 0
+        return self.year - 1 if self.bound == "before" and not self.month else self.year
 
     def first_day(self) -> date:
         return date(self.year, self.month or 1, self.day or 1)
@@ -38,6 +65,7 @@ class PartialDate:
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_BOUND = re.compile(r"(before|after) (.+)")
 
 
 @dataclass
@@ -45,6 +73,7 @@ class DateStr(Spec):
     """A date written as text; ``day_only`` requires YYYY-MM-DD; ``not_future`` rejects dates after today."""
 
     day_only: bool = False
+    bounded: bool = False  # also "before DATE", "after DATE" and "undated", for what sources leave open
     not_future: bool = False
     today: Callable[[], date] = date.today
     doc: str = ""
@@ -54,15 +83,22 @@ class DateStr(Spec):
         text = scalar(node, ctx, name, (STR_TAG, INT_TAG), f"a date written as {forms}")
         if text is None:
             return INVALID
-        m = _DATE.fullmatch(text)
+        bound, bare = "", text
+        if self.bounded and text == "undated":
+            return PartialDate(0, 0, 0, "undated")
+        if self.bounded and (b := _BOUND.fullmatch(text)):
+            bound, bare = b.groups()
+        m = _DATE.fullmatch(bare)
         if not m or (self.day_only and not m.group(3)):
-            ctx.error(node, f"'{name}' must be a date written as {forms} (got '{text}')")
+            hint = ('or "before YYYY", "after YYYY-MM", "undated" when the sources give no date'
+                    if self.bounded else "")
+            ctx.error(node, f"'{name}' must be a date written as {forms} (got '{text}')", hint)
             return INVALID
         y, mo, d = (int(g) if g else 0 for g in m.groups())
         if mo and not 1 <= mo <= 12 or d and not 1 <= d <= calendar.monthrange(y, mo)[1]:
             ctx.error(node, f"'{name}' is not a real date: '{text}'")
             return INVALID
-        value = PartialDate(y, mo, d)
+        value = PartialDate(y, mo, d, bound)
         if self.not_future and value.first_day() > self.today():
             ctx.error(node, f"'{name}' is in the future: '{text}'", "use today's date or an earlier one")
             return INVALID
@@ -71,10 +107,20 @@ class DateStr(Spec):
     def json(self):
         if self.day_only:
             return {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"}
-        return {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"}
+        date = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+        if self.bounded:
+            return {"type": "string", "pattern": rf"^(undated|((before|after) )?{date})$"}
+        return {"type": "string", "pattern": rf"^{date}$"}
 
     def describe(self):
-        return self.doc or ('date `"YYYY-MM-DD"`' if self.day_only else 'date `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"`')
+        if self.doc:
+            return self.doc
+        if self.day_only:
+            return 'date `"YYYY-MM-DD"`'
+        if self.bounded:
+            return ('date `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"`; or `"before …"`, `"after …"` one of those, '
+                    'or `"undated"`')
+        return 'date `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"`'
 
 
 @dataclass

@@ -46,6 +46,7 @@ class Correction:
 class Signatures:
     count: int
     as_of: PartialDate
+    qualifier: str = ""  # "", "about", "at_least" or "more_than"
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class Entry:
             title_original=f.get("title_original", ""),
             quote=Quote(q["text"], q["lang"], q.get("translation", "")) if q and "text" in q and "lang" in q else None,
             source=Source(**src), speaker=f.get("speaker", ""),
-            signatures=Signatures(sig["count"], sig["as_of"]) if sig and len(sig) == 2 else None,
+            signatures=Signatures(sig["count"], sig["as_of"], sig.get("qualifier", "")) if sig and {"count", "as_of"} <= sig.keys() else None,
             actors=tuple(f.get("actors", ())), tags=tuple(f.get("tags", ())),
             media=tuple(MediaItem(**m) for m in f.get("media", ()) if {"file", "sha256", "alt"} <= m.keys()),
             related=tuple(f.get("related", ())), notes=f.get("notes", ""),
@@ -195,7 +196,7 @@ class Archive:
 
     @cached_property
     def by_year(self) -> dict[int, list[Entry]]:
-        return self._group(lambda e: (e.date.year,))
+        return self._group(lambda e: (e.date.filed_year,))
 
     @cached_property
     def latest(self) -> list[Entry]:

@@ -27,6 +27,7 @@ TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "S
 ACTOR_KINDS = ("regulator", "operator", "government", "platform", "campaign", "person",
                "organization", "media", "court")
 LANG = r"[a-z]{2}"
+COUNT_QUALIFIERS = ("about", "at_least", "more_than")
 MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif")
 
 
@@ -121,8 +122,9 @@ def entry_spec(today=None) -> Obj:
     return Obj(title="Evidence entry", fields={
         "type": Field(Enum(values=TYPES), required=True, doc="what kind of evidence this is"),
         "title": Field(Text(max_len=200), required=True, doc="one line of plain text, in English, at most 200 characters"),
-        "date": Field(DateStr(), required=True,
-                      doc="date of the evidence itself, at the precision the sources give; never invent a day"),
+        "date": Field(DateStr(bounded=True), required=True,
+                      doc="date of the evidence itself, at the precision the sources give; never invent a day. "
+                          "When they give only a bound, `before 2016` or `after 2016-10`; when none, `undated`"),
         "date_approximate": Field(Bool(), doc="`true` when the sources give only an approximate date"),
         "added": Field(added, required=True, doc="when the entry entered the archive; feeds follow this"),
         "summary": Field(Markdown(max_len=5000), required=True,
@@ -137,6 +139,8 @@ def entry_spec(today=None) -> Obj:
                          doc="actor id of who made the statement"),
         "signatures": Field(Obj(doc="petition signatures", fields={
             "count": Field(Int(), required=True, doc="number of signatures"),
+            "qualifier": Field(Enum(values=COUNT_QUALIFIERS), doc="when the source gives no exact count: `about`, "
+                               "`at_least` or `more_than` that number"),
             "as_of": Field(DateStr(), required=True, doc="when that count was reported"),
         }), doc="petitions: signatures reported, and when"),
         "actors": Field(ListOf(item=Ref(registry="actors", doc="actor id")), doc="actor ids involved"),

@@ -7,6 +7,8 @@ import json
 from datetime import date
 from pathlib import PurePath
 
+from markupsafe import Markup
+
 from ..evidence.dates import PartialDate
 
 RTL = {"ar", "fa", "he", "ur", "yi", "ps", "dv", "ku", "sd", "ug"}
@@ -19,12 +21,24 @@ def direction(lang: str) -> str:
 
 
 def _date(d: PartialDate, approximate: bool, month_chars: int, approx: str) -> str:
+    if d.bound == "undated":
+        return "undated"
     text = str(d.year)
     if d.month:
         text = f"{MONTHS[d.month - 1][:month_chars]} {text}"
     if d.day:
         text = f"{d.day} {text}"
+    if d.bound:
+        text = f"{d.bound} {text}"
     return text + (approx if approximate else "")
+
+
+QUALIFIERS = {"": "", "about": "about ", "at_least": "at least ", "more_than": "more than "}
+
+
+def count_text(count: int, qualifier: str = "") -> str:
+    """'5,000', or 'more than 5,000' when the source gives no exact count."""
+    return f"{QUALIFIERS[qualifier]}{count:,}"
 
 
 def long_date(d: PartialDate, approximate: bool) -> str:
@@ -35,6 +49,13 @@ def long_date(d: PartialDate, approximate: bool) -> str:
 def short_date(d: PartialDate, approximate: bool) -> str:
     """'7 Jan 2016', 'Jan 2016' or '2016', for lists."""
     return _date(d, approximate, 3, " approx.")
+
+
+def time_tag(d: PartialDate, approximate: bool, short: bool = False) -> Markup:
+    """The date in words inside <time datetime=…> (a plain <span> when undated, which has no machine form)."""
+    text = (short_date if short else long_date)(d, approximate)
+    machine = d.machine()
+    return Markup(f'<time datetime="{machine}">{text}</time>' if machine else f'<span class="ea-undated">{text}</span>')
 
 
 def link(here: str, target: str) -> str:

@@ -31,7 +31,7 @@ from ..publish.output import Output
 from ..store.pages import PageMemo
 from ..evidence.schema import TYPE_LABELS
 from ..evidence.dates import PartialDate
-from .formatting import (MONTHS, actor_url, direction, filesize, link, long_date, page_key, short_date, tag_url,
+from .formatting import (MONTHS, actor_url, count_text, time_tag, direction, filesize, link, long_date, page_key, short_date, tag_url,
                          type_url)
 
 PAGE_SIZE = 200  # no generated page lists more entries than this
@@ -47,7 +47,7 @@ def _env() -> jinja2.Environment:
                              keep_trailing_newline=True)
     env.filters.update(long_date=long_date, short_date=short_date, filesize=filesize,
                        long_day=lambda d: long_date(PartialDate(d.year, d.month, d.day), False))
-    env.globals.update(link=link, direction=direction, actor_url=actor_url, tag_url=tag_url,
+    env.globals.update(count_text=count_text, time_tag=time_tag, link=link, direction=direction, actor_url=actor_url, tag_url=tag_url,
                        type_label=lambda t: TYPE_LABELS[t][0])
     return env
 
@@ -179,12 +179,12 @@ class Renderer:
         return self._page(url + "index.md", {"title": heading, "search": {"exclude": True}}, body)
 
     def timeline(self) -> list[Output]:
-        years = sorted(self.archive.by_year)
+        years = sorted(self.archive.by_year, key=lambda y: y or 10_000)  # undated (0) last
         out = [self.hub("browse/timeline/", "Timeline", [{"label": "", "anchor": "", "links": [
-            {"url": f"browse/timeline/{y}/", "label": str(y), "count": len(self.archive.by_year[y]), "extra": ()}
+            {"url": _year_url(y), "label": _year_label(y), "count": len(self.archive.by_year[y]), "extra": ()}
             for y in years]}], "<p>All entries by the date of the evidence, year by year.</p>")]
         for y in years:
-            out += self.listing(f"browse/timeline/{y}/", f"Timeline: {y}", self.archive.by_year[y],
+            out += self.listing(_year_url(y), f"Timeline: {_year_label(y)}", self.archive.by_year[y],
                                 grouper=_by_month)
         return out
 
@@ -252,16 +252,31 @@ class Renderer:
             here="", count=len(a.entries), by_type=[(TYPE_LABELS[t][1], type_url(t), len(v)) for t, v in
                                                      sorted(a.by_type.items())],
             actors=len(a.actors), tags=len(a.tags), languages=languages,
-            years=(min(a.by_year), max(a.by_year)) if a.entries else None,
+            years=(min(dated), max(dated)) if (dated := [y for y in a.by_year if y]) else None,
             latest=a.latest[:10], feeds=SITE_FEEDS)
         return Output("_generated/home.md", (GENERATED + body).encode("utf-8"))
 
 
+def _year_url(year: int) -> str:
+    return f"browse/timeline/{year or 'undated'}/"
+
+
+def _year_label(year: int) -> str:
+    return str(year) if year else "Undated"
+
+
 def _by_month(chunk: list[Entry]) -> list[Group]:
     groups = []
-    for (year, month), items in groupby(chunk, key=lambda e: (e.date.year, e.date.month)):
-        label = f"{MONTHS[month - 1]} {year}" if month else f"{year}, month not given"
-        groups.append(Group(label, f"{year}-{month:02d}" if month else f"{year}-undated", list(items)))
+    for (bound, year, month), items in groupby(chunk, key=lambda e: (e.date.bound, e.date.year, e.date.month)):
+        if bound == "undated":
+            label, anchor = "Date not known", "undated"
+        elif bound:
+            label = f"{bound.capitalize()} {MONTHS[month - 1] + ' ' if month else ''}{year}"
+            anchor = f"{bound}-{year}" + (f"-{month:02d}" if month else "")
+        else:
+            label = f"{MONTHS[month - 1]} {year}" if month else f"{year}, month not given"
+            anchor = f"{year}-{month:02d}" if month else f"{year}-undated"
+        groups.append(Group(label, anchor, list(items)))
     return groups
 
 
