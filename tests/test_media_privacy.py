@@ -337,6 +337,11 @@ def test_a_record_made_from_another_source_is_not_used(tmp_path):
     again = prepared(tmp_path, good, bad)["dji-xmp.jpg"]
     assert again.unsafe == HOSTILE["dji-xmp.jpg"] and again.original(MediaItem("dji-xmp.jpg", b.sha256, "a")) is None
     assert again == b
+    store = json.loads((folder.parent / "media.json").read_bytes())
+    assert store["items"][b.key][1]["source"] == b.sha256  # the forged record was replaced, not kept
+    (folder / f"{b.key}.json").write_bytes(json.dumps(record).encode())  # the per-image file alone, forged
+    (folder.parent / "media.json").unlink()
+    assert prepared(tmp_path, good, bad)["dji-xmp.jpg"] == b
 
 
 def test_a_record_without_a_verdict_is_not_used(tmp_path):

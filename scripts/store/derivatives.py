@@ -50,7 +50,7 @@ class Derivatives:
                 record = json.loads((self.folder / f"{key}.json").read_bytes())
             except (OSError, ValueError):
                 return None
-            if isinstance(record, dict):
+            if isinstance(record, dict) and record.get("source") == source:
                 self.put(key, record)
         if not isinstance(record, dict) or record.get("source") != source:
             return None
