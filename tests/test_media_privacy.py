@@ -367,3 +367,30 @@ def test_a_file_whose_content_is_not_its_checked_digest_is_not_used(tmp_path):
     assert result == media.Failure("changed while the build read it (its SHA-256 is not the one checked)",
                                    "run the command again; if it persists, check the file")
     assert not (cache_of(tmp_path).parent / "media.json").exists()  # nothing kept under the checked digest
+
+
+def test_check_reports_each_refused_original_at_its_file(repo):
+    """The whole path: `check` on entries citing hostile originals prints one PATH:LINE:COL error for each."""
+    folder = repo.root / "evidence" / "media" / "privacy"
+    folder.mkdir()
+    names = ["dji-xmp.jpg", "exif-after-iend.png", "comment.gif"]
+    for n, name in enumerate(names):
+        shutil.copy(CORPUS / "hostile" / name, folder / name)
+        repo.entry(f"2016-privacy-{n}", ENTRY.format(n=n, name=name, sha=sha256_file(folder / name), opt_out=""))
+    assert repo.messages() == [
+        f"evidence/entries/2016/2016-privacy-{n}.yaml:9:11: error: media file 'privacy/{name}' {HOSTILE[name]}; "
+        f"publishing the original is refused {OPT_OUT}" for n, name in enumerate(names)]
+    for n, name in enumerate(names):
+        repo.entry(f"2016-privacy-{n}", ENTRY.format(n=n, name=name, sha=sha256_file(folder / name),
+                                                     opt_out="    publish_original: false\n"))
+    assert repo.messages() == []
+
+
+def test_a_missing_exiftool_fails_in_ci(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set: the metadata oracle must run"):
+        exiftool()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install libimage-exiftool-perl"):
+        exiftool()
