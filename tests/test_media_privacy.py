@@ -39,7 +39,8 @@ HOSTILE = {
     "xmp-utf16.jpg": f"{META} (an XMP packet in an APP1 segment)",
     "gps-second-app1.jpg": f"{META} (an EXIF block in an APP1 segment)",
     "mpo-gps-image-two.jpg": f"{META} (an index of further images in an APP2 segment, as in an MPO file, {SECOND})",
-    "tiff-gps-page-two.tif": f"{META} (a second page or image in another IFD)",
+    "tiff-gps-page-two.tif": f"{META} (a second page or image in another IFD, "
+                             "4,868 bytes that belong to no part of the image)",
     "exif-after-iend.png": f"{META} (an EXIF block in an eXIf chunk after the IEND chunk)",
     "jpeg-appended.jpg": f"{META} ({SECOND})",
     "iptc-city.jpg": f"{META} (IPTC or Photoshop data in an APP13 segment)",
@@ -176,6 +177,22 @@ def test_tiff_tags_beyond_the_pixels_are_refused():
     buf = io.BytesIO()
     Image.new("L", (4, 4)).save(buf, "TIFF", tiffinfo={270: "Rue de Rivoli", 305: "Scanner 2.0"})
     assert containers.tiff(buf.getvalue()) == ["a description in tag 270", "the software's name in tag 305"]
+
+
+@pytest.mark.parametrize("kw", [{}, {"compression": "tiff_deflate"}, {"compression": "tiff_lzw"},
+                                {"compression": "jpeg"}, {"compression": "packbits"}])
+def test_tiff_pointing_to_every_byte_is_accepted(kw):
+    from PIL import Image
+    import io
+    buf = io.BytesIO()
+    Image.linear_gradient("L").resize((300, 400)).convert("RGB").save(buf, "TIFF", **kw)  # several strips
+    assert containers.tiff(buf.getvalue()) == []
+
+
+def test_tiff_bytes_no_tag_points_to_are_refused():
+    plain = (CORPUS / "good" / "plain.tif").read_bytes()
+    assert containers.tiff(plain + b"<x:xmpmeta/>") == ["12 bytes that belong to no part of the image"]
+    assert containers.tiff(plain[:60]) == ["an IFD cut short or malformed"]
 
 
 def test_avif_originals_are_never_published():

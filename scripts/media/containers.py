@@ -238,23 +238,55 @@ _TIFF_NAMED = {700: "an XMP packet", 33723: "IPTC data", 34665: "an EXIF IFD", 3
 
 
 def tiff(data: bytes) -> list[str]:
-    """Walk a TIFF's first IFD: one page only, baseline tags that describe the pixels only."""
+    """Walk a TIFF's first IFD: one page only, pixel-describing tags only, and no byte outside what they point to."""
     order = {b"II": "<", b"MM": ">"}.get(data[:2])
     if order is None or len(data) < 8 or struct.unpack(order + "H", data[2:4])[0] != 42:
         return ["no TIFF header, as in a BigTIFF"]
     offset = struct.unpack(order + "I", data[4:8])[0]
     try:
         count = struct.unpack(order + "H", data[offset:offset + 2])[0]
-        entries = [struct.unpack(order + "H", data[offset + 2 + 12 * i:offset + 4 + 12 * i])[0] for i in range(count)]
+        entries = [struct.unpack(order + "HHII", data[offset + 2 + 12 * i:offset + 14 + 12 * i]) for i in range(count)]
         next_at = offset + 2 + 12 * count
         next_ifd = struct.unpack(order + "I", data[next_at:next_at + 4])[0]
-    except struct.error:
-        return ["an IFD cut short"]
-    found = [f"{_TIFF_NAMED.get(tag, 'a tag of an unknown kind')} in tag {tag}" for tag in entries
+        used = [(0, 8), (offset, next_at + 4)] + _tiff_ranges(data, order, entries)
+    except (struct.error, KeyError):
+        return ["an IFD cut short or malformed"]
+    found = [f"{_TIFF_NAMED.get(tag, 'a tag of an unknown kind')} in tag {tag}" for tag, *_ in entries
              if tag not in TIFF_ALLOWED]
     if next_ifd:
         found.append("a second page or image in another IFD")
-    return found
+    stray = _uncovered(used, len(data))
+    return found + ([f"{stray:,} bytes that belong to no part of the image"] if stray else [])
+
+
+_TIFF_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+_TIFF_DATA = {273: 279, 324: 325}  # StripOffsets -> StripByteCounts, TileOffsets -> TileByteCounts
+
+
+def _tiff_ranges(data: bytes, order: str, entries: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
+    """The byte ranges the IFD's entries point to: values stored outside the IFD, and the strips or tiles."""
+    ranges, values = [], {}
+    for tag, kind, count, value in entries:
+        size = _TIFF_SIZES[kind] * count
+        at = value if size > 4 else None
+        if at is not None:
+            ranges.append((at, at + size))
+        if tag in _TIFF_DATA or tag in _TIFF_DATA.values():
+            raw = data[at:at + size] if at is not None else struct.pack(order + "I", value)[:size]
+            values[tag] = struct.unpack(f"{order}{count}{'H' if kind == 3 else 'I'}", raw)
+    for offsets, counts in _TIFF_DATA.items():
+        ranges += [(at, at + n) for at, n in zip(values.get(offsets, ()), values.get(counts, ()))]
+    return ranges
+
+
+def _uncovered(ranges: list[tuple[int, int]], end: int) -> int:
+    """Count the bytes in [0, end) outside every range, forgiving one byte of word-alignment padding per gap."""
+    stray, reached = 0, 0
+    for start, stop in sorted(ranges) + [(end, end)]:
+        if start - reached > 1:
+            stray += start - reached
+        reached = max(reached, stop)
+    return stray
 
 
 # --- AVIF and dispatch --------------------------------------------------------------------------
