@@ -155,13 +155,13 @@ def _run_after(prepare, name: str, root: Path) -> dict:
 
 def _image_maker():
     """Synthetic 4000x3000 JPEGs (about 4 MB), each file unique; a few distinct pictures are reused."""
-    from .media import DISTINCT, _picture, _with_comment
+    from .media import DISTINCT, _picture, _unique
     pictures: dict[int, bytes] = {}
 
     def make(path: Path, i: int) -> None:
         if i % DISTINCT not in pictures:
             pictures[i % DISTINCT] = _picture(i % DISTINCT)
-        path.write_bytes(_with_comment(pictures[i % DISTINCT], f"bench image {i}"))
+        path.write_bytes(_unique(pictures[i % DISTINCT], f"bench image {i}"))
     return make
 
 

@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +15,10 @@ from PIL import Image, ImageCms, UnidentifiedImageError, features
 
 from ..evidence.problems import BuildError
 from .. import store
+from ..store.derivatives import file_stamp
+from .containers import unsafe_parts
 from .inspect import (ANIMATED_FORMATS, BOMB_PIXELS, MAX_PIXELS, Refused, accepted_formats, damaged, metadata,
-                      too_large, unidentified)
+                      too_large, unidentified, verdict)
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 # method 0 takes a third of that for files 3-10% larger at the same PSNR (benchmarks/README.md).
 # Thumbnails, which every listing page loads, keep method 4: about 20 ms each.
 SETTINGS = {"thumb_box": 400, "display_box": 1600, "quality": 80, "thumb_method": 4, "display_method": 0,
-            "pipeline": 1}
+            "pipeline": 2}  # 2: records say why an original is unsafe (an allowlist walk), and each file's digest
 _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
               5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
               8: Image.Transpose.ROTATE_90}  # as ImageOps.exif_transpose
@@ -52,11 +53,12 @@ def work(path: str, key: str, folder: str) -> dict:
     """Prepare one image: write its derivatives and record into ``folder`` and return the record."""
     try:
         with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            try:
-                record, blobs = _derive(f, size)
-            except Refused as exc:
-                record, blobs = {"problem": exc.problem, "hint": exc.hint}, {}
+            data = f.read()  # once: the digest, the container walk and the decoder all see these bytes
+        try:
+            record, blobs = _derive(data)
+        except Refused as exc:
+            record, blobs = {"problem": exc.problem, "hint": exc.hint}, {}
+        record["source"] = hashlib.sha256(data).hexdigest()  # a record is used only for this content
     except MemoryError:
         return transient("could not be processed (out of memory)")
     except OSError as exc:
@@ -64,6 +66,8 @@ def work(path: str, key: str, folder: str) -> dict:
     try:
         for name, data in blobs.items():
             store.replace(Path(folder) / f"{key}.{name}.webp", data)
+        if blobs:  # what the files were when written: a later run hashes them again only if this changed
+            record["seen"] = {name: file_stamp(Path(folder) / f"{key}.{name}.webp") for name in blobs}
         store.replace(Path(folder) / f"{key}.json", json.dumps(record, sort_keys=True).encode())
     except OSError as exc:
         raise BuildError(f"cannot write to the media cache {folder}: {exc}") from None
@@ -75,18 +79,17 @@ def transient(problem: str) -> dict:
     return {"problem": problem, "hint": "run the command again; if it persists, check the file", "transient": True}
 
 
-def _derive(f, size: int) -> tuple[dict, dict[str, bytes]]:
+def _derive(data: bytes) -> tuple[dict, dict[str, bytes]]:
     """Decode one image once and encode its two WebP derivatives in memory; raise Refused when unusable."""
+    size, head = len(data), data[:4096]
     if size == 0:
         raise Refused("is empty (0 bytes)", "replace it with the image itself")
-    head = f.read(4096)
-    f.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns about odd but readable files; bombs alone are fatal
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(f, formats=accepted_formats()) as im:
-                return _render(im, size)
+            with Image.open(io.BytesIO(data), formats=accepted_formats()) as im:
+                record, blobs = _render(im, size)
         except Refused:
             raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
@@ -99,6 +102,9 @@ def _derive(f, size: int) -> tuple[dict, dict[str, bytes]]:
         except Exception as exc:  # decoders raise anything on malformed input: report it, never crash the build
             log.debug("decoding failed", exc_info=True)
             raise damaged(exc, head, size) from None
+    # after decoding, so that a damaged file is reported as damaged rather than as an odd container
+    record["unsafe"] = verdict(record["format"], record.pop("located"), unsafe_parts(record["format"], data))
+    return record, blobs
 
 
 def _render(im: Image.Image, size: int) -> tuple[dict, dict[str, bytes]]:
@@ -117,9 +123,13 @@ def _render(im: Image.Image, size: int) -> tuple[dict, dict[str, bytes]]:
     thumb = _resize(display, _fit(oriented, SETTINGS["thumb_box"]))
     blobs = {"thumb": _webp(thumb, SETTINGS["thumb_method"]), "display": _webp(display, SETTINGS["display_method"])}
     record = {"format": fmt, "width": oriented[0], "height": oriented[1], "size": size, "animated": animated,
-              "has_location": located, "thumb": [*thumb.size, len(blobs["thumb"])],
-              "display": [*display.size, len(blobs["display"])]}
+              "located": located, "thumb": [*thumb.size, *_digest(blobs["thumb"])],
+              "display": [*display.size, *_digest(blobs["display"])]}
     return record, blobs
+
+
+def _digest(blob: bytes) -> tuple[int, str]:
+    return len(blob), hashlib.sha256(blob).hexdigest()
 
 
 def _fit(size: tuple[int, int], box: int) -> tuple[int, int]:

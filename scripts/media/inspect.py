@@ -90,6 +90,18 @@ def _xmp_located(info: dict) -> bool:
     return False
 
 
+def verdict(fmt: str, located: bool, parts: list[str]) -> str | None:
+    """Say why the original may not be published (it follows "media file 'NAME'"), or None when it may."""
+    if fmt == "AVIF":
+        return "is an AVIF file, which the archive cannot yet check for metadata"
+    if located:
+        return "carries a GPS location"
+    if not parts:
+        return None
+    shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+    return f"carries metadata the archive cannot publish ({shown})"
+
+
 # --- explaining refusals ------------------------------------------------------------------------
 
 def too_large(pixels: int) -> Refused:

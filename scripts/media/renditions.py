@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..evidence.spec import Ctx
 
 log = logging.getLogger(__name__)
+OPT_OUT = "add 'publish_original: false' to this media item to publish only the stripped copies"
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ class Prepared:
     thumb: Rendition
     display: Rendition
     animated: bool
-    has_location: bool
+    unsafe: str | None  # why the original may not be published, following "media file 'NAME'"; None if it may
 
     def original(self, item: MediaItem) -> Rendition | None:
         """Return the original as published for ``item``, or None when it is not published."""
-        if not item.publish_original or self.has_location:
+        if not item.publish_original or self.unsafe:
             return None
         path = f"media/original/{self.sha256}/{item.file.rsplit('/', 1)[-1]}"
         return Rendition(path, self.width, self.height, self.size, MIME[self.format], str(self.source))
@@ -87,9 +88,8 @@ def check_item(ctx: Ctx, node: yaml.Node, file: str, publish_original: bool,
         ctx.error(node, f"media file '{file}' is a {NAMES[result.format]} file with the wrong extension",
                   f"rename it to {right} and change 'file' to match; its sha256 stays the same")
         ok = False
-    if result.has_location and publish_original:
-        ctx.error(node, f"media file '{file}' carries a GPS location; publishing the original is refused",
-                  "add 'publish_original: false' to this media item to publish only the stripped copies")
+    if result.unsafe and publish_original:
+        ctx.error(node, f"media file '{file}' {result.unsafe}; publishing the original is refused", OPT_OUT)
         ok = False
     return ok
 
@@ -112,5 +112,5 @@ def outputs(archive: Archive, prepared: dict[str, Prepared | Failure]) -> list[O
             if original is not None:
                 out[original.path] = Output(original.path, source=p.source, key=p.sha256)
             elif item.publish_original:
-                log.warning("not publishing the original of %s: it carries a GPS location", item.file)
+                log.warning("not publishing the original of %s: it %s", item.file, p.unsafe)
     return [out[path] for path in sorted(out)]

@@ -6,7 +6,8 @@ JSON record; the build store's ``media`` section gathers the records (see store/
 so that a warm run reads one file and decodes nothing. Derivatives are named after a hash of the source hash, the settings and the codec
 versions, so names are reproducible and never stale. Files that cannot be used become
 ``Failure``s; ``check_item`` reports them at the media item's ``file``, and refuses to publish
-an original that carries a GPS location unless the item says ``publish_original: false``.
+an original whose container holds anything but what is known to be safe (see containers.py)
+unless the item says ``publish_original: false``.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def prepare(jobs: Iterable[Job], cache_dir: Path, workers: int | None = None) ->
         sources.setdefault(sha256, path)
     keys = {sha: derivative_key(sha) for sha in sources}
     cache = Derivatives(cache_dir.parent, cache_dir)
-    records = {sha: cache.get(keys[sha]) for sha in sources}
+    records = {sha: cache.get(keys[sha], sha) for sha in sources}
     todo = [sha for sha, record in records.items() if record is None]
     if todo:
         try:
@@ -84,6 +85,8 @@ def prepare(jobs: Iterable[Job], cache_dir: Path, workers: int | None = None) ->
         except OSError as exc:
             raise BuildError(f"cannot create the media cache {cache_dir}: {exc}") from None
         for sha, record in _run(todo, sources, keys, cache_dir, workers):
+            if record.get("source", sha) != sha:  # rewritten since it was hashed: neither verdict nor copies hold
+                record = transient("changed while the build read it (its SHA-256 is not the one checked)")
             records[sha] = record
             if not record.get("transient"):
                 cache.put(keys[sha], record)
@@ -138,12 +141,12 @@ def _cpu_count() -> int:
 def _result(sha: str, key: str, source: Path, record: dict, folder: str) -> Prepared | Failure:
     if "problem" in record:
         return Failure(record["problem"], record.get("hint", ""))
-    (tw, th, ts), (dw, dh, ds) = record["thumb"], record["display"]
+    (tw, th, ts, _), (dw, dh, ds, _) = record["thumb"], record["display"]
     return Prepared(
         sha256=sha, key=key, format=record["format"], width=record["width"], height=record["height"],
         size=record["size"], source=source,
         thumb=Rendition(f"media/thumbs/{key}.webp", tw, th, ts, "image/webp", f"{folder}/{key}.thumb.webp"),
         display=Rendition(f"media/display/{key}.webp", dw, dh, ds, "image/webp", f"{folder}/{key}.display.webp"),
-        animated=record["animated"], has_location=record["has_location"])
+        animated=record["animated"], unsafe=record["unsafe"])
 
 

@@ -1,20 +1,34 @@
-"""What decoding each image found, by derivative key, and whether its derivative files are still there.
+"""What decoding each image found, by derivative key, and whether its derivative files are still whole.
 
 A record is written by the worker that decoded the image (``KEY.json`` beside ``KEY.thumb.webp``
 and ``KEY.display.webp`` in ``.cache/media/``), so an interrupted run keeps what it finished; the
 section ``media`` gathers the records, so that a warm run reads one file and decodes nothing.
-A record is trusted only with its files present and of the size it says (else the image is decoded again).
+A record is trusted only when it names the source's SHA-256 it was made from (so a verdict on
+whether the original may be published never comes from another file), and its files are present,
+of the size it says and, unless unchanged since they were written (size, mtime, inode), of the
+SHA-256 it says. Otherwise the image is decoded again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 
 from .section import open_section
 
-RECORD_KEYS = {"format", "width", "height", "size", "animated", "has_location", "thumb", "display"}
+log = logging.getLogger(__name__)
+
+RECORD_KEYS = {"source", "format", "width", "height", "size", "animated", "unsafe", "thumb", "display"}
+FILES = ("thumb", "display")
+
+
+def file_stamp(path: Path | os.DirEntry) -> list[int]:
+    """What a file looked like: size, modification time (ns) and inode; a rewrite in place changes the time."""
+    st = path.stat(follow_symlinks=False)
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 class Derivatives:
@@ -24,31 +38,51 @@ class Derivatives:
         self.folder = folder
         self._section = open_section(cache, "media")
         try:
-            self.sizes = {e.name: e.stat().st_size for e in os.scandir(folder) if e.is_file(follow_symlinks=False)}
+            self.stamps = {e.name: file_stamp(e) for e in os.scandir(folder) if e.is_file(follow_symlinks=False)}
         except OSError:
-            self.sizes = {}
+            self.stamps = {}
 
-    def get(self, key: str) -> dict | None:
-        """The record for ``key`` if it and the files it names are all present and whole."""
+    def get(self, key: str, source: str) -> dict | None:
+        """The record for ``key``, made from the source with SHA-256 ``source``, if its files are all whole."""
         record = self._section.get(key, key)
-        if record is None and f"{key}.json" in self.sizes:
+        if record is None and f"{key}.json" in self.stamps:
             try:
                 record = json.loads((self.folder / f"{key}.json").read_bytes())
             except (OSError, ValueError):
                 return None
-            if isinstance(record, dict):
+            if isinstance(record, dict) and record.get("source") == source:
                 self.put(key, record)
-        if not isinstance(record, dict):
+        if not isinstance(record, dict) or record.get("source") != source:
             return None
         if "problem" in record:
             return record if isinstance(record["problem"], str) else None
-        return record if RECORD_KEYS <= record.keys() and self._files_whole(key, record) else None
+        if not (RECORD_KEYS <= record.keys() and isinstance(record["unsafe"], (str, type(None)))):
+            return None
+        return record if all(self._whole(key, record, name) for name in FILES) else None
 
-    def _files_whole(self, key: str, record: dict) -> bool:
+    def _whole(self, key: str, record: dict, name: str) -> bool:
+        """Tell whether a derivative file is the one the record describes (hashing it only when it was touched)."""
         try:
-            return all(self.sizes.get(f"{key}.{name}.webp") == int(record[name][2]) for name in ("thumb", "display"))
-        except (TypeError, ValueError, IndexError, KeyError):
+            _, _, size, digest = record[name]
+            seen = record.get("seen", {}).get(name)
+        except (TypeError, ValueError, AttributeError):
             return False
+        stamp = self.stamps.get(f"{key}.{name}.webp")
+        if stamp is None or stamp[0] != size:
+            return False
+        if stamp == seen:
+            return True
+        try:
+            with open(self.folder / f"{key}.{name}.webp", "rb") as f:
+                ok = hashlib.file_digest(f, "sha256").hexdigest() == digest
+        except OSError:
+            return False
+        if not ok:
+            log.info("the cached %s of %s is damaged; making it again", name, key)
+            return False
+        record["seen"] = {**record.get("seen", {}), name: stamp}  # whole: no need to hash it next time
+        self.put(key, record)
+        return True
 
     def put(self, key: str, record: dict) -> None:
         """Keep the record of a decoded image."""
