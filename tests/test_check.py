@@ -82,6 +82,27 @@ def _one(repo, text, id="x"):
     (("tags: [boycott]", "date_approximate: maybe"), "12:19: error: 'date_approximate' must be true or false, not text"),
     (("tags: [boycott]", "signatures: {count: -5, as_of: '2016'}"), "12:21: error: 'signatures.count' must be at least 0 (got -5)"),
     (("tags: [boycott]", "quote: {text: hi}"), "12:8: error: missing required field 'quote.lang' (language of the excerpt, ISO 639-1)"),
+    # Dates: a month or day 00 is not a coarser precision, and there is no year 0 (point 4 and 10 of issue 14)
+    (('date: "2016-01-07"', 'date: "2016-00-15"'),
+     "3:7: error: 'date' is not a real date: '2016-00-15' (months run from 01 to 12; write \"YYYY\" if it is not known)"),
+    (('date: "2016-01-07"', 'date: "2016-00"'),
+     "3:7: error: 'date' is not a real date: '2016-00' (months run from 01 to 12; write \"YYYY\" if it is not known)"),
+    (('date: "2016-01-07"', 'date: "2016-01-00"'),
+     "3:7: error: 'date' is not a real date: '2016-01-00' (days start at 01; write \"YYYY-MM\" if it is not known)"),
+    (('date: "2016-01-07"', 'date: "0000"'), "3:7: error: 'date' is not a real date: '0000' (there is no year 0)"),
+    (('date: "2016-01-07"', 'date: "\u0662\u0660\u0661\u0666"'),
+     "3:7: error: 'date' must be a date written as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (got '\u0662\u0660\u0661\u0666')"),
+    (('added: "2026-11-20"', 'added: "0000-01-01"'), "4:8: error: 'added' is not a real date: '0000-01-01' (there is no year 0)"),
+    (('added: "2026-11-20"', 'added: "2026-11-00"'), "4:8: error: 'added' is not a real date: '2026-11-00' (days start at 01)"),
+    (("tags: [boycott]", "signatures: {count: 0x" + "f" * 4000 + ", as_of: '2016'}"),
+     "12:21: error: 'signatures.count' must be a whole number written in decimal digits "
+     "(got '0xffffffffffffffffffffffffffffffffffffff…') (hexadecimal is refused: write the number in decimal digits)"),
+    (("tags: [boycott]", "signatures: {count: 1000000000001, as_of: '2016'}"),
+     "12:21: error: 'signatures.count' is too large (at most 1,000,000,000,000) (check the number)"),
+    (("tags: [boycott]", "signatures: {count: " + "9" * 5000 + ", as_of: '2016'}"),
+     "12:21: error: 'signatures.count' is too large (at most 1,000,000,000,000) (check the number)"),
+    (("tags: [boycott]", 'date_approximate: !!bool "maybe"'),
+     "12:19: error: 'date_approximate' must be true or false (got 'maybe') (write true or false, with no tag)"),
     (("tags: [boycott]", "corrections: [{date: '2026-01-01', note: 'Fixed <b>'}]"),
      "12:42: error: raw HTML is not allowed in 'corrections[1].note' (write plain text; '<' may only be followed by a space)"),
 ])
@@ -281,3 +302,105 @@ def test_repository_evidence_passes_strict_check():
     from scripts.evidence import load_archive
     loaded = load_archive(REPO)
     assert [str(p) for p in loaded.report.sorted()] == []
+
+
+# Issue 14, point 12: YAML 1.1 forms that YAML 1.2 editors and check-jsonschema read otherwise ------------
+
+FLAG = "12:19: error: 'date_approximate' must be true or false (got '{0}', a flag only in YAML 1.1; " \
+       "editors read it as text) (write true or false)"
+COUNT = "13:10: error: 'signatures.count' must be a whole number written in decimal digits (got '{0}') ({1})"
+DECIMAL = "write a whole number in decimal digits only, e.g. 4000"
+
+
+@pytest.mark.parametrize("value,expected", [
+    *[(v, FLAG.format(v)) for v in ("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+                                    "y", "Y", "n", "N", "yEs")],
+    ('!!bool "yes"', "12:19: error: 'date_approximate' must be true or false (got 'yes') (write true or false, with no tag)"),
+    ('"true"', "12:19: error: 'date_approximate' must be true or false, not text"),
+])
+def test_yaml_1_1_flags_are_refused(repo, value, expected):
+    assert _one(repo, GOOD.replace("tags: [boycott]", f"date_approximate: {value}")) == [E + "x.yaml:" + expected]
+
+
+@pytest.mark.parametrize("value,hint", [
+    ("4_000", "remove the '_' separators: YAML 1.2 editors read 4_000 as text; write 4000"),
+    ("0x1F", "hexadecimal is refused: write the number in decimal digits"),
+    ("0b101", "binary is refused: write the number in decimal digits"),
+    ("0o12", "octal is refused: write the number in decimal digits"),
+    ("012", "remove the leading zeros: YAML 1.1 reads 012 as octal (10), YAML 1.2 as 12"),
+    ("1:20", "YAML 1.1 reads 1:20 as 80 (base 60): write the number in decimal digits"),
+    (".inf", "write a whole number"),
+    ("-.inf", "write a whole number"),
+    (".nan", "write a whole number"),
+    ("1.5", DECIMAL),
+    ("4000.0", DECIMAL),
+    ("1e3", DECIMAL),
+    ("4,000", DECIMAL),
+])
+def test_yaml_1_1_numbers_are_refused(repo, value, hint):
+    text = GOOD.replace("tags: [boycott]", f"signatures:\n  count: {value}\n  as_of: '2016'")
+    assert _one(repo, text) == [E + "x.yaml:" + COUNT.format(value, hint)]
+
+
+@pytest.mark.parametrize("flag,value", [("true", True), ("False", False), ("TRUE", True)])
+def test_yaml_1_2_flags_and_numbers_are_accepted(repo, flag, value):
+    repo.entry("x", GOOD.replace("tags: [boycott]", f"date_approximate: {flag}\nsignatures: {{count: 4000, as_of: '2016'}}"))
+    loaded = repo.check()
+    assert loaded.report.problems == []
+    e = loaded.archive.entries[0]
+    assert (e.date_approximate, e.signatures.count) == (value, 4000)
+
+
+# Issue 14, point 10: invisible characters -------------------------------------------------------------
+
+def _title(ch: str, name: str, hint: str = "remove it; it can hide or reorder text") -> str:
+    return f"2:8: error: 'title' contains the invisible character U+{ord(ch):04X} ({name}) ({hint})"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a\u200fb", _title("\u200f", "RIGHT-TO-LEFT MARK")),
+    ("a\u200eb", _title("\u200e", "LEFT-TO-RIGHT MARK")),
+    ("\u0627\u061c\u0628", _title("\u061c", "ARABIC LETTER MARK")),
+    ("pay\u200dpal", _title("\u200d", "ZERO WIDTH JOINER", "remove it; a zero width joiner is kept only between two emoji")),
+    ("\u0627\u200d\u0628", _title("\u200d", "ZERO WIDTH JOINER", "remove it; a zero width joiner is kept only between two emoji")),
+    ("pay\u200cpal", _title("\u200c", "ZERO WIDTH NON-JOINER",
+                            "remove it; a zero width non-joiner is kept only between two letters of Arabic script")),
+    ("\u200c\u0627", _title("\u200c", "ZERO WIDTH NON-JOINER",
+                            "remove it; a zero width non-joiner is kept only between two letters of Arabic script")),
+    ("soft\u00adhyphen", _title("\u00ad", "SOFT HYPHEN")),
+    ("\u3164", _title("\u3164", "HANGUL FILLER")),
+    ("a\uffa0b", _title("\uffa0", "HALFWIDTH HANGUL FILLER")),
+    ("a\u2800b", _title("\u2800", "BRAILLE PATTERN BLANK")),
+    ("a\u2061b", _title("\u2061", "FUNCTION APPLICATION")),
+    ("a\U000e0041b", _title("\U000e0041", "TAG LATIN CAPITAL LETTER A")),
+    ("a\u034fb", _title("\u034f", "COMBINING GRAPHEME JOINER")),
+])
+def test_invisible_characters_are_refused(repo, text, expected):
+    assert _one(repo, GOOD.replace("Operators block internet calls", text)) == [E + "x.yaml:" + expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 and flag \U0001f3f3\ufe0f\u200d\U0001f308",  # ZWJ emoji sequences
+    "Health worker \U0001f469\U0001f3fd\u200d\u2695\ufe0f",
+    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian mi-khaham: ZWNJ between Arabic-script letters
+    "\u0627\u0644\u0645\u063a\u0631\u0628 \u0600\u0661",  # Arabic, and the visible ARABIC NUMBER SIGN
+])
+def test_joiners_doing_visible_work_are_kept(repo, text):
+    repo.entry("x", GOOD.replace("Operators block internet calls", text))
+    loaded = repo.check()
+    assert loaded.report.problems == [] and loaded.archive.entries[0].title == text
+
+
+def test_every_invisible_character_class_is_refused():
+    """Every control (but tab and line ends), format (Cf), separator (Zl, Zp) and surrogate code point is
+    refused, except the visible prepended concatenation marks; ZWNJ and ZWJ are refused out of context."""
+    import sys
+    import unicodedata
+
+    from scripts.evidence.scalars import _invisible
+    visible_cf = {0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD}
+    missed = [hex(cp) for cp in range(sys.maxunicode + 1)
+              if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Zl", "Zp", "Cs") and chr(cp) not in "\t\n\r"
+              and cp not in visible_cf and _invisible(f"a{chr(cp)}b") is None]
+    assert missed == []
+    assert [_invisible(f"a{chr(cp)}b") for cp in sorted(visible_cf)] == [None] * len(visible_cf)
