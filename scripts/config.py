@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .evidence import files
 from .evidence.problems import BuildError
 
 
@@ -27,10 +28,15 @@ class SiteConfig:
 
 def load(root: Path) -> SiteConfig:
     """Read the settings the generator needs from ``root/mkdocs.yml``."""
-    path = root / "mkdocs.yml"
+    try:  # a regular file inside the repository, like every file of the log (not a link, FIFO or device)
+        text = files.read_bytes(root / "mkdocs.yml").decode("utf-8")
+    except files.Refused as exc:
+        raise BuildError(f"cannot read mkdocs.yml: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")) from None
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"cannot read mkdocs.yml: it is not valid UTF-8 (byte {exc.start:,})") from None
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_IgnoreTags)
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.load(text, Loader=_IgnoreTags)
+    except yaml.YAMLError as exc:
         raise BuildError(f"cannot read mkdocs.yml: {exc}") from exc
     if not isinstance(data, dict) or not data.get("site_url") or not data.get("site_name"):
         raise BuildError("mkdocs.yml must set site_name and site_url (feeds need absolute links)")

@@ -195,7 +195,7 @@ def test_duplicate_id_across_folders(repo):
 def test_yml_extension_is_reported(repo):
     p = repo.entry("good")
     p.rename(p.with_suffix(".yml"))
-    assert repo.messages() == [E + "good.yml:1:1: error: entry files must end in .yaml (rename it to good.yaml)"]
+    assert repo.messages() == [E + "good.yml:1:1: error: entry files must end in .yaml; this one was not read (rename it to good.yaml)"]
 
 
 def test_all_problems_in_one_run(repo):
@@ -236,14 +236,28 @@ def test_media_checks(repo):
     repo.entry("m6", _media_entry("drawing.svg"))
     os.symlink("/etc/hostname", media / "out.png")
     repo.entry("m7", _media_entry("out.png"))
+    os.symlink("ok.png", media / "inside.png")  # a link to a file inside evidence/media/ is refused as well
+    repo.entry("m8", _media_entry("inside.png", good))
+    os.mkfifo(media / "pipe.png")
+    repo.entry("m9", _media_entry("pipe.png", good))
+    (media / "sub").mkdir()
+    os.symlink(media, media / "sub" / "loop")
+    repo.entry("m10", _media_entry("sub/loop/ok.png", good))
     assert repo.messages() == [
+        E + "m10.yaml:14:11: error: media file 'sub/loop/ok.png' is inside evidence/media/sub/loop/, a symbolic link to a "
+            "folder; links are not followed (commit the folder and its images themselves, not a link to them)",
         E + "m2.yaml:14:11: error: media file 'missing.png' not found in evidence/media/",
         E + "m3.yaml:14:11: error: 'media[1].file' must stay inside evidence/media/ (got '../actors.yaml') (no '..', '.' or empty parts)",
         E + "m4.yaml:14:11: error: 'media[1].file' must be a path relative to evidence/media/ (got '/etc/passwd.png') (write it like 2016/unlike-tracker.png)",
         E + f"m5.yaml:15:13: error: sha256 does not match media file 'ok.png' (the file's is {good}) "
             "(if the file was replaced on purpose, run: python -m scripts hash evidence/entries/2016/m5.yaml)",
         E + "m6.yaml:14:11: error: media file 'drawing.svg' is not an accepted image format (use JPEG, PNG, WebP, GIF, TIFF or AVIF; SVG is refused)",
-        E + "m7.yaml:14:11: error: media file 'out.png' points outside evidence/media/ (replace the link with the file itself)",
+        E + "m7.yaml:14:11: error: media file 'out.png' is a symbolic link; links are not followed "
+            "(commit the image itself in evidence/media/, not a link to it)",
+        E + "m8.yaml:14:11: error: media file 'inside.png' is a symbolic link; links are not followed "
+            "(commit the image itself in evidence/media/, not a link to it)",
+        E + "m9.yaml:14:11: error: media file 'pipe.png' is a named pipe (FIFO), not a regular file "
+            "(replace it with the image file itself)",
     ]
 
 
@@ -404,3 +418,108 @@ def test_every_invisible_character_class_is_refused():
               and cp not in visible_cf and _invisible(f"a{chr(cp)}b") is None]
     assert missed == []
     assert [_invisible(f"a{chr(cp)}b") for cp in sorted(visible_cf)] == [None] * len(visible_cf)
+
+
+# Issue 14, point 10: positions in files with CR-only line ends --------------------------------------
+
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+@pytest.mark.parametrize("bad,expected", [
+    ("\x01", "2:11: error: invalid character U+0001 in file (remove control characters)"),
+    ("\xe9", "2:11: error: file is not valid UTF-8 (byte 0xe9) (save the file with UTF-8 encoding)"),
+])
+def test_positions_with_carriage_return_line_ends(repo, end, bad, expected):
+    text = GOOD.replace("\n", end).replace("Operators", "Op" + bad)
+    repo.raw("x", text.encode("latin-1"))
+    assert repo.messages() == [E + "x.yaml:" + expected]
+
+
+def test_positions_count_characters_and_yaml_line_breaks(repo):
+    """libyaml counts NEL and LINE SEPARATOR as line breaks, and reports a bad character's place in bytes."""
+    repo.raw("x", 'a: "x\u2028y"\nb: "\x85"\nc: "\u00e9\u0627\x01"\n'.encode())
+    assert repo.messages() == [E + "x.yaml:5:7: error: invalid character U+0001 in file (remove control characters)"]
+
+
+# Issue 14, point 2: only regular files inside the repository are read --------------------------------
+
+def test_registry_linked_inside_the_repository_is_refused_too(repo):
+    actors = repo.root / "evidence" / "actors.yaml"
+    actors.rename(repo.root / "actors-real.yaml")
+    os.symlink("../actors-real.yaml", actors)
+    repo.entry("good")
+    assert repo.messages() == ["evidence/actors.yaml:1:1: error: file is a symbolic link; links are not followed "
+                               "(commit the file itself, not a link to it)"]
+
+
+def test_evidence_folder_linked_is_refused(tmp_path):
+    from conftest import Repo
+    real = tmp_path / "real"
+    Repo(real).entry("good")
+    (tmp_path / "repo").mkdir()
+    os.symlink(real / "evidence", tmp_path / "repo" / "evidence")
+    from scripts.evidence import load_archive
+    msgs = [str(p) for p in load_archive(tmp_path / "repo").report.sorted()]
+    link = "folder evidence/ is a symbolic link; links are not followed"
+    assert msgs == [f"evidence/actors.yaml:1:1: error: {link}; the registry was not read (commit the folder itself, not a link to it)",
+                    f"evidence/entries:1:1: error: {link}; no entry in it was read (commit the folder itself, not a link to it)",
+                    f"evidence/tags.yaml:1:1: error: {link}; the registry was not read (commit the folder itself, not a link to it)"]
+
+
+def test_unreadable_folder_is_reported(repo, monkeypatch):
+    """We run as root, who reads any folder: the refusal is simulated where the walk lists a folder."""
+    repo.entry("good")
+    repo.entry("hidden", year="2017")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("2017"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert repo.messages() == ["evidence/entries/2017:1:1: error: cannot read folder: Permission denied; "
+                               "the entries in it were not checked (make the folder readable)"]
+
+
+def test_unreadable_file_is_reported(repo, monkeypatch):
+    path = repo.entry("good")
+    real = os.open
+
+    def fake_open(p, flags, *args, **kwargs):
+        if str(p) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real(p, flags, *args, **kwargs)
+    monkeypatch.setattr(os, "open", fake_open)
+    assert repo.messages() == [E + "good.yaml:1:1: error: cannot read file: Permission denied"]
+
+
+def test_file_swapped_for_a_link_after_listing_is_not_followed(repo, monkeypatch):
+    """O_NOFOLLOW and fstat: a file replaced by a link (or a FIFO) between lstat and open is not read."""
+    from scripts.evidence import files
+    outside = repo.root.parent / f"{repo.root.name}-secret.yaml"
+    outside.write_text(GOOD.replace("Operators block internet calls", "SECRET"), "utf-8")
+    path = repo.entry("good")
+    real = os.lstat
+
+    def lstat_then_swap(p, *args, **kwargs):
+        st = real(p, *args, **kwargs)
+        if str(p) == str(path):
+            path.unlink()
+            os.symlink(outside, path)
+        return st
+    monkeypatch.setattr(files.os, "lstat", lstat_then_swap)
+    data = None
+    with pytest.raises(files.Refused) as refused:
+        data = files.read_bytes(path)
+    assert data is None and refused.value.message == "file is a symbolic link; links are not followed"
+
+
+@pytest.mark.parametrize("make,expected", [
+    (lambda p: os.symlink("/dev/zero", p), "file is a symbolic link; links are not followed (commit the file itself, not a link to it)"),
+    (os.mkfifo, "file is a named pipe (FIFO), not a regular file (only regular files are read: replace it with a file)"),
+])
+def test_mkdocs_yml_is_read_only_as_a_regular_file(tmp_path, make, expected):
+    from scripts import config
+    from scripts.evidence.problems import BuildError
+    make(tmp_path / "mkdocs.yml")
+    with pytest.raises(BuildError) as refused:
+        config.load(tmp_path)
+    assert str(refused.value) == f"cannot read mkdocs.yml: {expected}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import yaml
 
 from ..store import Hashes
 from . import schema
-from .files import Paths
+from .files import Paths, kind
 from .problems import Report
 from .spec import Ctx, did_you_mean
 
@@ -95,16 +96,12 @@ def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, ha
             ctx.error(file_node, f"media file '{name}' is not an accepted image format",
                       "use JPEG, PNG, WebP, GIF, TIFF or AVIF; SVG is refused")
             continue
-        path = paths.media / name
-        if not os.path.lexists(path):
-            ctx.error(file_node, f"media file '{name}' not found in evidence/media/")
+        if refusal := media_refusal(paths, name):
+            ctx.error(file_node, *refusal)
             continue
-        real = path.resolve()
-        if not real.is_relative_to(media_root):
+        real = (paths.media / name).resolve()
+        if not real.is_relative_to(media_root):  # no link on the way, so this only guards the code above
             ctx.error(file_node, f"media file '{name}' points outside evidence/media/", "replace the link with the file itself")
-            continue
-        if not real.is_file():
-            ctx.error(file_node, f"media file '{name}' is not a regular file")
             continue
         if "sha256" not in item:
             continue
@@ -115,6 +112,31 @@ def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, ha
         m = file_node.start_mark
         pending.append(PendingMedia(ctx.rel, m.line + 1, m.column + 1, name, item.get("publish_original", True),
                                      actual, real))
+
+
+def media_refusal(paths: Paths, name: str) -> tuple[str, str] | None:
+    """Why the media file ``name`` is not read (missing, a link, in a linked folder, not a file), or None."""
+    here, parts = paths.root, ["evidence", "media", *name.split("/")]
+    for i, part in enumerate(parts):
+        here = here / part
+        try:
+            mode = os.lstat(here).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return f"media file '{name}' not found in evidence/media/", ""
+        except OSError as exc:
+            return f"media file '{name}' cannot be read: {exc.strerror or exc}", ""
+        last = i == len(parts) - 1
+        if stat.S_ISLNK(mode):
+            if last:
+                return (f"media file '{name}' is a symbolic link; links are not followed",
+                        "commit the image itself in evidence/media/, not a link to it")
+            return (f"media file '{name}' is inside {'/'.join(parts[:i + 1])}/, a symbolic link to a folder; "
+                    "links are not followed", "commit the folder and its images themselves, not a link to them")
+        if last and not stat.S_ISREG(mode):
+            return f"media file '{name}' is {kind(mode)}, not a regular file", "replace it with the image file itself"
+        if not last and not stat.S_ISDIR(mode):
+            return f"media file '{name}' not found in evidence/media/", ""
+    return None
 
 
 def _media_nodes(root: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node | None]]:
