@@ -439,6 +439,36 @@ def test_positions_count_characters_and_yaml_line_breaks(repo):
     assert repo.messages() == [E + "x.yaml:5:7: error: invalid character U+0001 in file (remove control characters)"]
 
 
+# Issue 14, point 10: references to unknown ids ----------------------------------------------------
+
+def test_unknown_related_ids_get_at_most_20_suggestions(repo, monkeypatch):
+    """A file listing thousands of unknown ids: 20 'did you mean' lookups, then one summary line
+    (one lookup per reference took 16 s for 160,000 ids, minutes against a large archive)."""
+    from scripts.evidence import rules
+    calls = []
+    real = rules.did_you_mean
+    monkeypatch.setattr(rules, "did_you_mean", lambda word, choices: calls.append(word) or real(word, choices))
+    ids = [f"n{i}" for i in range(5000)]
+    repo.entry("x", GOOD.replace("tags: [boycott]", "related: [" + ", ".join(ids) + "]\ntags: [bycott, tg2]"))
+    msgs = repo.messages()
+    assert len(calls) == 20
+    assert len(msgs) == 21
+    assert msgs[0] == E + "x.yaml:12:11: error: related entry 'n0' does not exist"
+    assert msgs[-1] == (E + "x.yaml:12:101: error: …and 4,982 more unknown ids from here on (4,980 related entries, 2 tags) "
+                        "(only the first 20 are listed; fix those, then check again)")
+
+
+# Issue 14, point 9: ids MkDocs treats specially --------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["index", "readme", "README"])
+def test_reserved_ids_are_refused(repo, name):
+    repo.entry(name)
+    assert repo.messages() == [
+        E + f"{name}.yaml:1:1: error: entry id '{name}' is reserved: MkDocs would publish {name}.md as the entries "
+        "folder's own page, so every link to it would be broken "
+        "(rename the file to say what the entry is, e.g. 2016-01-07-anrt-communique.yaml)"]
+
+
 # Issue 14, point 2: only regular files inside the repository are read --------------------------------
 
 def test_registry_linked_inside_the_repository_is_refused_too(repo):

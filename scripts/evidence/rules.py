@@ -33,7 +33,19 @@ class PendingMedia:
     path: Path
 
 
+# MkDocs makes index.md (and README.md) the page of its folder: entries/index.md would be published
+# as entries/index.html, not at the entry's address entries/index/, and every link to it would be a 404.
+RESERVED_IDS = ("index", "readme")
+SUGGEST_AT_MOST = 20  # unknown references given a 'did you mean' per file; each one compares with every id
+
+
 def check_id(rel: str, stem: str, seen: dict[str, str], report: Report) -> bool:
+    """Tell whether a file name is a valid, unused entry id; report it if not."""
+    if stem.lower() in RESERVED_IDS:
+        report.error(rel, 1, 1, f"entry id '{stem}' is reserved: MkDocs would publish {stem}.md as the entries "
+                     "folder's own page, so every link to it would be broken",
+                     "rename the file to say what the entry is, e.g. 2016-01-07-anrt-communique.yaml")
+        return False
     if not re.fullmatch(schema.ID_PATTERN, stem) or len(stem) > schema.ID_MAX:
         report.error(rel, 1, 1, f"file name '{stem}' is not a valid entry id",
                      "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. 2016-01-07-anrt-communique")
@@ -70,17 +82,32 @@ def _present(node: yaml.Node, path: str) -> bool:
 
 def check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str, set[str]], entry_id: str,
                 report: Report) -> None:
+    """Report references to ids that do not exist; the first SUGGEST_AT_MOST get a 'did you mean', the rest one line."""
     where = {"actors": "evidence/actors.yaml", "tags": "evidence/tags.yaml"}
+    unknown = 0
+    rest: dict[str, int] = {}
+    first_rest: tuple[int, int] | None = None
     for registry, value, line, col in refs:
         if registry == "entries" and value == entry_id:
             report.error(rel, line, col, f"entry '{value}' lists itself as related")
-        elif value not in known[registry]:
-            if registry == "entries":
-                report.error(rel, line, col, f"related entry '{value}' does not exist",
-                             did_you_mean(value, sorted(known["entries"])))
-            else:
-                report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
-                             did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+            continue
+        if value in known[registry]:
+            continue
+        unknown += 1
+        if unknown > SUGGEST_AT_MOST:  # a file listing 160,000 unknown ids must not cost minutes of difflib
+            rest[registry] = rest.get(registry, 0) + 1
+            first_rest = first_rest or (line, col)
+        elif registry == "entries":
+            report.error(rel, line, col, f"related entry '{value}' does not exist",
+                         did_you_mean(value, sorted(known["entries"])))
+        else:
+            report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
+                         did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+    if first_rest:
+        names = {"entries": "related entries", "actors": "actors", "tags": "tags"}
+        counts = ", ".join(f"{n:,} {names[r]}" for r, n in sorted(rest.items()))
+        report.error(rel, *first_rest, f"…and {sum(rest.values()):,} more unknown ids from here on ({counts})",
+                     f"only the first {SUGGEST_AT_MOST} are listed; fix those, then check again")
 
 
 def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: Hashes,
