@@ -41,11 +41,15 @@ def load(root: Path) -> SiteConfig:
     if not isinstance(data, dict) or not data.get("site_url") or not data.get("site_name"):
         raise BuildError("mkdocs.yml must set site_name and site_url (feeds need absolute links)")
     extra = data.get("extra") or {}
-    archive = extra.get("archive") or {}
+    archive = (extra.get("archive") or {}) if isinstance(extra, dict) else None
+    feed_size = archive.get("feed_size", 50) if isinstance(archive, dict) else None
+    if type(feed_size) is not int or not 1 <= feed_size <= 10_000:  # also when extra or archive is no mapping
+        raise BuildError("mkdocs.yml: extra and extra.archive must be mappings, and feed_size a whole number "
+                         "from 1 to 10000 (the number of items in each feed)")
     return SiteConfig(
         site_name=str(data["site_name"]), site_url=str(data["site_url"]),
         repo_url=str(data.get("repo_url") or "").rstrip("/"),
-        repo_branch=str(archive.get("branch", "main")), feed_size=int(archive.get("feed_size", 50)),
+        repo_branch=str(archive.get("branch", "main")), feed_size=feed_size,
     )
 
 

@@ -553,3 +553,16 @@ def test_mkdocs_yml_is_read_only_as_a_regular_file(tmp_path, make, expected):
     with pytest.raises(BuildError) as refused:
         config.load(tmp_path)
     assert str(refused.value) == f"cannot read mkdocs.yml: {expected}"
+
+
+@pytest.mark.parametrize("extra", ["extra: [1]", "extra: {archive: {feed_size: 0x" + "f" * 4000 + "}}",
+                                   "extra: {archive: {feed_size: many}}", "extra: {archive: [x]}"])
+def test_mkdocs_yml_with_wrong_types_is_one_error(tmp_path, extra):
+    """Issue 14, point 4: no traceback from ordinary input, mkdocs.yml included (int() of text, .get of a list)."""
+    from scripts import config
+    from scripts.evidence.problems import BuildError
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: X\nsite_url: https://example.org/\n{extra}\n", "utf-8")
+    with pytest.raises(BuildError) as refused:
+        config.load(tmp_path)
+    assert str(refused.value) == ("mkdocs.yml: extra and extra.archive must be mappings, and feed_size a whole number "
+                                  "from 1 to 10000 (the number of items in each feed)")
