@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .evidence import files
 from .evidence.problems import BuildError
 
 
@@ -42,10 +43,15 @@ class SiteConfig:
 
 
 def _read(root: Path) -> dict:
-    path = root / "mkdocs.yml"
+    try:  # a regular file inside the repository, like every file of the log (not a link, FIFO or device)
+        text = files.read_bytes(root / "mkdocs.yml").decode("utf-8")
+    except files.Refused as exc:
+        raise BuildError(f"cannot read mkdocs.yml: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")) from None
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"cannot read mkdocs.yml: it is not valid UTF-8 (byte {exc.start:,})") from None
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_IgnoreTags)
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.load(text, Loader=_IgnoreTags)
+    except yaml.YAMLError as exc:
         raise BuildError(f"cannot read mkdocs.yml: {exc}") from exc
     return data if isinstance(data, dict) else {}
 
@@ -69,7 +75,11 @@ def languages(root: Path) -> Languages:
     """The site's languages, for the checker: defaults when there is no mkdocs.yml (e.g. a bare evidence log)."""
     if not (root / "mkdocs.yml").is_file():
         return Languages(declared=False)
-    return _languages(((_read(root).get("extra") or {}).get("archive")) or {})
+    extra = _read(root).get("extra") or {}
+    archive = extra.get("archive") if isinstance(extra, dict) else None
+    if not isinstance(archive, (dict, type(None))):
+        raise BuildError("mkdocs.yml: extra and extra.archive must be mappings")
+    return _languages(archive or {})
 
 
 def load(root: Path) -> SiteConfig:
@@ -78,11 +88,15 @@ def load(root: Path) -> SiteConfig:
     if not data.get("site_url") or not data.get("site_name"):
         raise BuildError("mkdocs.yml must set site_name and site_url (feeds need absolute links)")
     extra = data.get("extra") or {}
-    archive = extra.get("archive") or {}
+    archive = (extra.get("archive") or {}) if isinstance(extra, dict) else None
+    feed_size = archive.get("feed_size", 50) if isinstance(archive, dict) else None
+    if type(feed_size) is not int or not 1 <= feed_size <= 10_000:  # also when extra or archive is no mapping
+        raise BuildError("mkdocs.yml: extra and extra.archive must be mappings, and feed_size a whole number "
+                         "from 1 to 10000 (the number of items in each feed)")
     return SiteConfig(
         site_name=str(data["site_name"]), site_url=str(data["site_url"]),
         repo_url=str(data.get("repo_url") or "").rstrip("/"),
-        repo_branch=str(archive.get("branch", "main")), feed_size=int(archive.get("feed_size", 50)),
+        repo_branch=str(archive.get("branch", "main")), feed_size=feed_size,
         languages=_languages(archive),
     )
 

@@ -138,9 +138,74 @@ def media_symlink_dir(root: Path) -> None:
     os.symlink(secret, root / "evidence" / "media" / "outside")
 
 
+# Special files: what a pull request can commit (symlinks) or a local mistake can leave (a FIFO).
+# OUTSIDE is written into every file outside the repository: no output may ever show it.
+OUTSIDE = "xylo-outside-secret"
+
+
+def _outside(root: Path, name: str, text: str) -> Path:
+    """A file beside the repository (not inside it), holding the OUTSIDE marker."""
+    folder = root.parent / f"{root.name}-outside"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _link(root: Path, name: str, target: str | Path) -> None:
+    path = root / ENTRIES / "2016" / f"{name}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, path)
+
+
+def entry_symlink_outside(root: Path) -> None:
+    """A valid entry outside the repository, linked in: it would be published."""
+    _link(root, "2016-f-entry-symlink", _outside(root, "entry.yaml", BASE.replace("Hostile case", OUTSIDE)))
+
+
+def entry_symlink_dev_zero(root: Path) -> None:
+    _link(root, "2016-f-entry-dev-zero", "/dev/zero")
+
+
+def entry_symlink_stdin(root: Path) -> None:
+    _link(root, "2016-f-entry-stdin", "/dev/stdin")
+
+
+def entry_fifo(root: Path) -> None:
+    path = root / ENTRIES / "2016" / "x.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+
+
+def entries_folder_symlink(root: Path) -> None:
+    folder = _outside(root, "2017-f-linked.yaml", BASE.replace("Hostile case", OUTSIDE)).parent
+    (root / ENTRIES).mkdir(parents=True, exist_ok=True)
+    os.symlink(folder, root / ENTRIES / "2017")
+
+
+def registry_symlink(root: Path) -> None:
+    actors = root / "evidence" / "actors.yaml"
+    actors.unlink()
+    os.symlink(_outside(root, "actors.yaml", f"anrt: {{name: '{OUTSIDE}', kind: regulatorr}}\n"), actors)
+
+
+def wrong_extensions(root: Path) -> None:
+    _entry(root, "2016-f-upper").rename(root / ENTRIES / "2016" / "2016-f-upper.YAML")
+    (root / ENTRIES / "2016" / "notes.txt").write_text("not an entry\n", "utf-8")
+
+
+def folder_not_utf8(root: Path) -> None:
+    """A folder whose name is not UTF-8 (git stores names as bytes), holding a valid entry."""
+    folder = os.path.join(os.fsencode(root / ENTRIES), b"\xff2016")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"2016-f-not-utf8.yaml"), "w", encoding="utf-8") as f:
+        f.write(BASE)
+
+
 MAKERS = {f.__name__.replace("_", "-"): f for f in (
     sparse_1gib, summary_1mb_line, long_key, id_rlo, id_zero_width, id_kelvin, id_case_collision, id_too_long,
-    media_symlink, media_symlink_dir)}
+    media_symlink, media_symlink_dir, entry_symlink_outside, entry_symlink_dev_zero, entry_symlink_stdin, entry_fifo,
+    entries_folder_symlink, registry_symlink, wrong_extensions, folder_not_utf8)}
 
 
 # A built site holding every rendered case -------------------------------------------------------

@@ -38,6 +38,18 @@ def _check(root: Path) -> tuple[int, list[str]]:
     return code, out.getvalue().splitlines()
 
 
+def _check_isolated(root: Path) -> tuple[int, list[str]]:
+    """Run `python -m scripts check` in a fresh process that cannot hang the suite (a FIFO, /dev/stdin)."""
+    try:
+        run = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "check"], cwd=REPO, text=True,
+                             capture_output=True, stdin=subprocess.PIPE, timeout=60, errors="surrogateescape")
+    except subprocess.TimeoutExpired:
+        pytest.fail("check waited for input: it opened a file that is not a regular file")
+    assert "Traceback" not in run.stderr, run.stderr
+    assert corpus.OUTSIDE not in run.stdout + run.stderr
+    return run.returncode, run.stdout.splitlines()
+
+
 def _repo(tmp_path: Path, case: dict) -> Repo:
     repo = Repo(tmp_path)
     corpus.install(case, tmp_path)
@@ -73,8 +85,9 @@ def test_readme_table_is_current():
                          ids=lambda c: c["id"])
 def test_refused_by_check_with_exact_messages(tmp_path, case):
     _repo(tmp_path, case)
-    code, lines = _check(tmp_path)
+    code, lines = (_check_isolated if case.get("isolate") else _check)(tmp_path)
     assert code == 1
+    assert not [line for line in lines if corpus.OUTSIDE in line], "a message quotes a file outside the repository"
     problems, summary = lines[:-1], lines[-1]
     if "check" in case:
         assert problems == case["check"]
@@ -232,3 +245,27 @@ def test_whole_corpus_in_one_check_reports_every_case(tmp_path):
     assert code == 1
     assert sorted(lines[:-1]) == sorted(line for c in cases for line in c["check"])
     assert os.path.exists(repo.root / "evidence/media/pixel.png")
+
+
+HEX_COUNT = corpus.BASE.replace("type: article", "type: petition") + \
+    "signatures:\n  count: 0x" + "f" * 4000 + "\n  as_of: \"2016-03\"\n"
+
+
+@pytest.mark.parametrize("make,expected", [
+    (corpus.folder_not_utf8, "evidence/entries/\\udcff2016:1:1: error: this name is not valid UTF-8; it was not read "
+                             "(rename it with UTF-8 characters)"),
+    (lambda root: corpus._entry(root, "2016-f-hex-count", HEX_COUNT),
+     "evidence/entries/2016/2016-f-hex-count.yaml:12:10: error: 'signatures.count' must be a whole number written in "
+     "decimal digits (got '0xffffffffffffffffffffffffffffffffffffff…') (hexadecimal is refused: write the number in "
+     "decimal digits)"),
+], ids=["folder-not-utf8", "hex-count"])
+def test_input_that_passed_check_and_crashed_the_build_is_refused_by_check(tmp_path, make, expected):
+    """Point 4 of issue 14: each crashed the build after `check` passed (quote() of a non-UTF-8 path,
+    str() of a 4,800-digit int); now `check` refuses it in one line and the build stops cleanly."""
+    from conftest import make_site_repo, run_build
+    repo = make_site_repo(tmp_path)
+    make(tmp_path)
+    code, out = run_build(repo)
+    assert code == 1
+    assert expected in out.splitlines()
+    assert not (tmp_path / "site").exists()

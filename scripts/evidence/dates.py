@@ -64,8 +64,23 @@ class PartialDate:
         return self.iso()
 
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits: \d also matches ٢٠١٦
 _BOUND = re.compile(r"(before|after) (.+)")
+
+
+def _unreal(year: str, month: str | None, day: str | None, day_only: bool) -> str | None:
+    """Why a date's parts name no real day (a hint, or '' when none helps), or None when the date is real.
+
+    A month or day written as 00 is refused, not read as a coarser precision: '2016-00' is not '2016'.
+    """
+    coarser = "" if day_only else f"; write \"{'YYYY' if month == '00' else 'YYYY-MM'}\" if it is not known"
+    if year == "0000":
+        return "there is no year 0"
+    if month is not None and not 1 <= int(month) <= 12:
+        return "months run from 01 to 12" + coarser if month == "00" else ""
+    if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+        return "days start at 01" + coarser if day == "00" else ""
+    return None
 
 
 @dataclass
@@ -94,10 +109,10 @@ class DateStr(Spec):
                     if self.bounded else "")
             ctx.error(node, f"'{name}' must be a date written as {forms} (got '{text}')", hint)
             return INVALID
-        y, mo, d = (int(g) if g else 0 for g in m.groups())
-        if mo and not 1 <= mo <= 12 or d and not 1 <= d <= calendar.monthrange(y, mo)[1]:
-            ctx.error(node, f"'{name}' is not a real date: '{text}'")
+        if (problem := _unreal(*m.groups(), self.day_only)) is not None:
+            ctx.error(node, f"'{name}' is not a real date: '{text}'", problem)
             return INVALID
+        y, mo, d = (int(g) if g else 0 for g in m.groups())
         value = PartialDate(y, mo, d, bound)
         if self.not_future and value.first_day() > self.today():
             ctx.error(node, f"'{name}' is in the future: '{text}'", "use today's date or an earlier one")

@@ -7,6 +7,7 @@ Everything is read and checked before anything is written; the result is an
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from .. import media
 from ..store import Hashes
 from .. import config
 from ..config import Languages
-from . import schema, translations, yamlfile
+from . import files, schema, translations, yamlfile
 from .files import Paths, entry_files
 from .model import Actor, Archive, Tag
 from .problems import BuildError, Report
@@ -44,7 +45,12 @@ def _load_registry(paths: Paths, name: str, spec, report: Report, langs: Languag
                    translated: tuple[str, ...]) -> dict | None:
     path = paths.evidence / name
     rel = paths.rel(path)
-    if not path.is_file():
+    try:
+        files.check_folders(paths.root, rel)
+    except files.Refused as exc:
+        report.error(rel, 1, 1, f"{exc.message}; the registry was not read", exc.hint)
+        return None
+    if not os.path.lexists(path):
         report.error(rel, 1, 1, f"registry file {rel} is missing", "create it, even if empty: {}")
         return None
     root = yamlfile.load(path, rel, report)

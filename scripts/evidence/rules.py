@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import yaml
 
 from ..store import Hashes
 from . import schema
-from .files import Paths
+from .files import Paths, kind
 from .problems import Report
 from .spec import Ctx, did_you_mean
 
@@ -32,7 +33,19 @@ class PendingMedia:
     path: Path
 
 
+# MkDocs makes index.md (and README.md) the page of its folder: entries/index.md would be published
+# as entries/index.html, not at the entry's address entries/index/, and every link to it would be a 404.
+RESERVED_IDS = ("index", "readme")
+SUGGEST_AT_MOST = 20  # unknown references given a 'did you mean' per file; each one compares with every id
+
+
 def check_id(rel: str, stem: str, seen: dict[str, str], report: Report) -> bool:
+    """Tell whether a file name is a valid, unused entry id; report it if not."""
+    if stem.lower() in RESERVED_IDS:
+        report.error(rel, 1, 1, f"entry id '{stem}' is reserved: MkDocs would publish {stem}.md as the entries "
+                     "folder's own page, so every link to it would be broken",
+                     "rename the file to say what the entry is, e.g. 2016-01-07-anrt-communique.yaml")
+        return False
     if not re.fullmatch(schema.ID_PATTERN, stem) or len(stem) > schema.ID_MAX:
         report.error(rel, 1, 1, f"file name '{stem}' is not a valid entry id",
                      "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. 2016-01-07-anrt-communique")
@@ -69,17 +82,32 @@ def _present(node: yaml.Node, path: str) -> bool:
 
 def check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str, set[str]], entry_id: str,
                 report: Report) -> None:
+    """Report references to ids that do not exist; the first SUGGEST_AT_MOST get a 'did you mean', the rest one line."""
     where = {"actors": "evidence/actors.yaml", "tags": "evidence/tags.yaml"}
+    unknown = 0
+    rest: dict[str, int] = {}
+    first_rest: tuple[int, int] | None = None
     for registry, value, line, col in refs:
         if registry == "entries" and value == entry_id:
             report.error(rel, line, col, f"entry '{value}' lists itself as related")
-        elif value not in known[registry]:
-            if registry == "entries":
-                report.error(rel, line, col, f"related entry '{value}' does not exist",
-                             did_you_mean(value, sorted(known["entries"])))
-            else:
-                report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
-                             did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+            continue
+        if value in known[registry]:
+            continue
+        unknown += 1
+        if unknown > SUGGEST_AT_MOST:  # a file listing 160,000 unknown ids must not cost minutes of difflib
+            rest[registry] = rest.get(registry, 0) + 1
+            first_rest = first_rest or (line, col)
+        elif registry == "entries":
+            report.error(rel, line, col, f"related entry '{value}' does not exist",
+                         did_you_mean(value, sorted(known["entries"])))
+        else:
+            report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
+                         did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")
+    if first_rest:
+        names = {"entries": "related entries", "actors": "actors", "tags": "tags"}
+        counts = ", ".join(f"{n:,} {names[r]}" for r, n in sorted(rest.items()))
+        report.error(rel, *first_rest, f"…and {sum(rest.values()):,} more unknown ids from here on ({counts})",
+                     f"only the first {SUGGEST_AT_MOST} are listed; fix those, then check again")
 
 
 def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, hashes: Hashes,
@@ -95,16 +123,12 @@ def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, ha
             ctx.error(file_node, f"media file '{name}' is not an accepted image format",
                       "use JPEG, PNG, WebP, GIF, TIFF or AVIF; SVG is refused")
             continue
-        path = paths.media / name
-        if not os.path.lexists(path):
-            ctx.error(file_node, f"media file '{name}' not found in evidence/media/")
+        if refusal := media_refusal(paths, name):
+            ctx.error(file_node, *refusal)
             continue
-        real = path.resolve()
-        if not real.is_relative_to(media_root):
+        real = (paths.media / name).resolve()
+        if not real.is_relative_to(media_root):  # no link on the way, so this only guards the code above
             ctx.error(file_node, f"media file '{name}' points outside evidence/media/", "replace the link with the file itself")
-            continue
-        if not real.is_file():
-            ctx.error(file_node, f"media file '{name}' is not a regular file")
             continue
         if "sha256" not in item:
             continue
@@ -115,6 +139,31 @@ def check_media(ctx: Ctx, fields: dict, root: yaml.MappingNode, paths: Paths, ha
         m = file_node.start_mark
         pending.append(PendingMedia(ctx.rel, m.line + 1, m.column + 1, name, item.get("publish_original", True),
                                      actual, real))
+
+
+def media_refusal(paths: Paths, name: str) -> tuple[str, str] | None:
+    """Why the media file ``name`` is not read (missing, a link, in a linked folder, not a file), or None."""
+    here, parts = paths.root, ["evidence", "media", *name.split("/")]
+    for i, part in enumerate(parts):
+        here = here / part
+        try:
+            mode = os.lstat(here).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return f"media file '{name}' not found in evidence/media/", ""
+        except OSError as exc:
+            return f"media file '{name}' cannot be read: {exc.strerror or exc}", ""
+        last = i == len(parts) - 1
+        if stat.S_ISLNK(mode):
+            if last:
+                return (f"media file '{name}' is a symbolic link; links are not followed",
+                        "commit the image itself in evidence/media/, not a link to it")
+            return (f"media file '{name}' is inside {'/'.join(parts[:i + 1])}/, a symbolic link to a folder; "
+                    "links are not followed", "commit the folder and its images themselves, not a link to them")
+        if last and not stat.S_ISREG(mode):
+            return f"media file '{name}' is {kind(mode)}, not a regular file", "replace it with the image file itself"
+        if not last and not stat.S_ISDIR(mode):
+            return f"media file '{name}' not found in evidence/media/", ""
+    return None
 
 
 def _media_nodes(root: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node | None]]:

@@ -16,9 +16,9 @@ import yaml
 from .problems import Report
 
 INVALID = object()  # a value that failed its check; callers skip it silently
-STR_TAG, BOOL_TAG, INT_TAG, NULL_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "null"))
+STR_TAG, BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "null"))
 _MERGE = "tag:yaml.org,2002:merge"
-_KIND = {"tag:yaml.org,2002:bool": "true/false", INT_TAG: "a number", "tag:yaml.org,2002:float": "a number",
+_KIND = {BOOL_TAG: "true/false", INT_TAG: "a number", FLOAT_TAG: "a number",
          NULL_TAG: "empty", "tag:yaml.org,2002:map": "a mapping", "tag:yaml.org,2002:seq": "a list"}
 # Invisible characters that can disguise text (bidi overrides, zero-width spaces) or break feeds.
 # U+FFFE and U+FFFF are not characters at all, and XML 1.0 forbids them (feeds could not carry them).

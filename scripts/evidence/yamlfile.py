@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from . import files
 from .problems import Report
 
-MAX_BYTES = 1 << 20  # 1 MiB: an entry is a few KB; anything bigger is a mistake or an attack
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 STR_TAG, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 # Only files with a candidate anchor or alias get the slower token scan.
@@ -48,32 +48,37 @@ class Loader(_Base):  # type: ignore[misc,valid-type]
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
+# The line breaks YAML counts (libyaml's marks): CR LF, a lone CR, LF, NEL, LINE and PARAGRAPH SEPARATOR.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _pos(text: str, index: int) -> tuple[int, int]:
-    """Return the 1-based line and column of a character index."""
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+    """Return the 1-based line and column of a character index, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for m in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, m.end()
+    return line, index - start + 1
+
+
+def _char_index(text: str, position: int) -> int:
+    """The character index of a reader error: libyaml (CSafeLoader) counts UTF-8 bytes, PyYAML characters."""
+    if _Base is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
 
 
 def read_text(path: Path, rel: str, report: Report) -> str | None:
-    """Return the file's text, or None after reporting why it cannot be read."""
+    """Return the file's text, or None after reporting why it is not read (never quoting its content)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            report.error(rel, 1, 1, f"file is too large ({size:,} bytes; the limit is 1 MiB)",
-                         "split it or remove what does not belong in an entry")
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        report.error(rel, 1, 1, f"cannot read file: {exc.strerror or exc}")
-        return None
-    if len(data) > MAX_BYTES:  # grew between stat and read
-        report.error(rel, 1, 1, "file is too large (the limit is 1 MiB)")
+        data = files.read_bytes(path)
+    except files.Refused as exc:
+        report.error(rel, 1, 1, exc.message, exc.hint)
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = data[:exc.start].decode("utf-8")  # valid up to there
+        line, col = _pos(before, len(before))
         report.error(rel, line, col, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                      "save the file with UTF-8 encoding")
         return None
@@ -111,7 +116,7 @@ def compose(text: str, rel: str, report: Report) -> yaml.Node | None:
             report.error(rel, line, col, f"invalid YAML: {problem}",
                          "indent with spaces, not tabs" if tab else _syntax_hint(problem))
     except yaml.reader.ReaderError as exc:
-        line, col = _pos(text, exc.position)
+        line, col = _pos(text, _char_index(text, exc.position))
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         report.error(rel, line, col, f"invalid character U+{char:04X} in file",
                      "remove control characters")
