@@ -668,16 +668,36 @@ def test_examples_use_registered_actors_and_tags():
     assert shown_tag == {k: tags[k] for k in shown_tag}
 
 
+# GitHub resolves these from the rendered file (github.com/OWNER/REPO/blob/main/CONTRIBUTING.md): the
+# repository's own pages, whatever its owner and name.
+GITHUB_PAGES = ("../../issues/new/choose",)
+
+
 def test_relative_links_in_contributing_exist():
     doc = (REPO / "CONTRIBUTING.md").read_text("utf-8")
     anchors = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", doc, re.M)}
     for target in re.findall(r"\]\(([^)\s]+)\)", doc):
-        if target.startswith(("https://", "http://")):
+        if target.startswith(("https://", "http://")) or target in GITHUB_PAGES:
             continue
         if target.startswith("#"):
             assert target[1:] in anchors, target
         else:
             assert (REPO / target).is_file(), target
+
+
+def prose(text: str) -> str:
+    """The text readers see as prose: without fenced blocks and `inline code` (where examples live)."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    return re.sub(r"`[^`]*`", "", text)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name if p.parent == REPO else "content/" + p.name)
+def test_contributing_links_to_no_placeholder(doc):
+    text = prose(doc.read_text("utf-8"))
+    links = re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r"<(https?://[^>]+)>", text)
+    placeholders = [u for u in links if re.match(r"https?://(www\.)?(example\.(org|com|net)|github\.com/example)\b", u)]
+    assert placeholders == []
+    assert "github.com/example" not in text and "example.org" not in text
 
 
 def test_site_page_links_only_to_pages_that_exist():
@@ -710,11 +730,38 @@ def test_pull_request_workflow_checks_strictly_then_builds():
     check = runs.index(".venv/bin/python -m scripts check --strict --format github")
     assert runs.index("make .venv/.runtime") < check < runs.index("make site")
     assert found.index(setup) < runs.index("make .venv/.runtime")
+    assert runs.index(".venv/bin/python -m scripts schema --check") < runs.index("make site")  # registries too
     guard = next(s for s in found if s.get("name") == "Refuse generated files and caches in the pull request")
     assert found.index(guard) < check  # its script is run in test_incremental.py
     for step in found:
         if step.get("run") and step is not guard:
             check_command(step["run"])
+
+
+TESTED_INPUTS = ("scripts/evidence/markup.py", "scripts/__init__.py", "tests/test_feeds.py", "tests/browser/package.json",
+                 "requirements.txt", "requirements-test.txt", "Makefile", "mkdocs.yml", "overrides/main.html")
+
+
+def github_path_match(pattern: str, path: str) -> bool:
+    """GitHub's `paths` filter: '**' crosses folders, '*' stays inside one."""
+    rx = re.escape(pattern).replace(r"\*\*", "\0").replace(r"\*", "[^/]*").replace("\0", ".*")
+    return re.fullmatch(rx, path) is not None
+
+
+def test_pull_request_workflow_runs_the_tests_when_code_changes():
+    wf = load_workflow("test.yml")
+    paths = wf["on"]["pull_request"]["paths"]
+    for changed in TESTED_INPUTS:
+        assert any(github_path_match(p, changed) for p in paths), changed
+    assert not any(github_path_match(p, "evidence/entries/2016/x.yaml") for p in paths)  # check.yml covers those
+    (job,) = wf["jobs"].values()
+    assert job["container"].startswith("debian:")  # .ci/run installs Chromium and npm with apt-get as root
+    runs = [s.get("run", "") for s in job["steps"]]
+    uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    assert "python3-venv" in runs[0] and uses.index("actions/checkout") == 1
+    assert runs[-1] == "bash .ci/run"
+    ci = (REPO / ".ci" / "run").read_text("utf-8")
+    assert ci.rstrip().endswith("make test") and "chromium" in ci and "npm" in ci
 
 
 def test_pages_workflow_builds_and_deploys_main():
