@@ -63,7 +63,8 @@ class Sha256(Spec):
         return text
 
     def json(self):
-        return {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+        return {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                "patternErrorMessage": "64 lowercase hexadecimal digits: run python -m scripts hash"}
 
 
 SOURCE = Obj(doc="where the evidence was published", fields={
@@ -143,7 +144,7 @@ TYPE_RULES = (
 ACTORS = MapOf(doc="actor id: actor", value=Obj(title="Actor", fields={
     "name": Field(Text(max_len=200), required=True, doc="name in English (or as usually written)"),
     "kind": Field(Enum(values=ACTOR_KINDS), required=True, doc="what sort of actor"),
-    "names": Field(MapOf(key_pattern=LANG, value=Text(max_len=200)), doc="names in other languages, e.g. `{fr: …, ar: …}`"),
+    "names": Field(MapOf(key_pattern=LANG, key_hint="a language code: two lowercase letters, e.g. fr", value=Text(max_len=200)), doc="names in other languages, e.g. `{fr: …, ar: …}`"),
     "url": Field(Url(), doc="the actor's own website"),
     "description": Field(Text(max_len=1000, multiline=True), doc="who they are, in a sentence or two"),
 }))
