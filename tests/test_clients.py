@@ -239,3 +239,47 @@ def test_format_page_and_entry_pages_pass_the_nu_html_checker(built_site):
     ours = [f"{Path(m['url']).parent.name}:{m.get('lastLine')}: {m['type']}: {m['message']}"
             for m in messages if m["message"] not in MATERIAL_ERRORS]
     assert ours == []
+
+
+# --- point 13: the Markdown subset as CommonMark (markdown-it-py) renders it ----------------------
+
+@pytest.mark.parametrize("text,html", [
+    (r"\*only\*", "<p>*only*</p>"),
+    ('[t](https://x.org "title")', '<p><a href="https://x.org" rel="nofollow noopener">t</a></p>'),
+    ("**all *three* operators**", "<p><strong>all <em>three</em> operators</strong></p>"),
+    ("a [link *with* emphasis](https://x.org/(a)) and snake_case_name", '<p>a <a href="https://x.org/(a)" '
+     'rel="nofollow noopener">link <em>with</em> emphasis</a> and snake_case_name</p>'),
+    ("one\nline  \nbreaks\\\nfolded\n\n  second  paragraph ", "<p>one line breaks folded</p><p>second paragraph</p>"),
+    ("[x]: https://x.org\n\n[t][x] `<code>` # not a heading", "<p>[x]: https://x.org</p><p>[t][x] `&lt;code&gt;` # not a heading</p>"),
+])
+def test_markdown_renders_as_commonmark_does(text, html):
+    from scripts.evidence import markup
+    assert markup.to_html(text) == html
+
+
+def test_markdown_that_renders_well_passes_check_strict(repo):
+    from conftest import GOOD
+    summary = r"\*only\* [t](https://x.org/a " + '"title"' + ") and **all *three* operators**"
+    repo.entry("e", GOOD.replace("A test summary with *emphasis* and a [link](https://example.org/a).", summary))
+    loaded = repo.check()
+    assert [str(p) for p in loaded.report.problems] == []
+    (entry,) = loaded.archive.entries
+    from scripts.evidence import markup
+    assert markup.to_html(entry.summary) == (
+        '<p>*only* <a href="https://x.org/a" rel="nofollow noopener">t</a> and '
+        '<strong>all <em>three</em> operators</strong></p>')
+    assert markup.to_text(entry.summary) == "*only* t and all three operators"
+
+
+@pytest.mark.parametrize("summary,message", [
+    ('[t](javascript:alert(1) "title")', "link in 'summary' must point to an http(s) address (got 'javascript:alert(1)') "
+                                          "(write [text](https://…))"),
+    ("[t]( mailto:a@x.org )", "link in 'summary' must point to an http(s) address (got 'mailto:a@x.org') "
+                              "(write [text](https://…))"),
+    ("![alt](https://x.org/a.png)", "images are not allowed in 'summary' (add pictures as media items)"),
+    ("[t][r]\n\n  [r]: https://x.org", "reference-style links are not allowed in 'summary' (write [text](https://…))"),
+])
+def test_the_checker_walks_the_same_tokens(repo, summary, message):
+    from conftest import GOOD
+    repo.entry("e", GOOD.replace("A test summary with *emphasis* and a [link](https://example.org/a).", summary))
+    assert repo.messages() == [f"evidence/entries/2016/e.yaml:5:10: error: {message}"]  # the field's position
