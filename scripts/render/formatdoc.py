@@ -55,8 +55,9 @@ unique in the whole tree. It is the entry's permanent address on the site, `/ent
 
 Write dates as quoted text (`date: "2016-01-07"`). Raw HTML is refused in every text field. Check your
 work with `python -m scripts check`; editors that use the YAML language server read
-`evidence/schema.json` and complete and check entries as you type. This page, the checker and that
-schema all come from one declaration, `scripts/evidence/schema.py`.
+`evidence/schema.json` (and `actors.schema.json`, `tags.schema.json` for the registries) and complete and
+check entries as you type, actor and tag ids included. This page, the checker and those schemas all come
+from one declaration, `scripts/evidence/schema.py`.
 
 ## Entry fields
 
