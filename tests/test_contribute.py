@@ -105,8 +105,8 @@ def test_check_names_each_unfilled_field(repo, capsys):
     code, out, _ = run(repo.root, capsys, "check")
     assert code == 1
     assert out.splitlines() == [
-        f"{ENTRY_REL}:7:11: error: 'language' is empty (write a value or remove the field)",
-        f"{ENTRY_REL}:9:10: error: 'summary' is empty (write a value or remove the field)",
+        f"{ENTRY_REL}:7:11: error: 'language' is empty (write a value: this field is required)",
+        f"{ENTRY_REL}:9:10: error: 'summary' is empty (write a value: this field is required)",
         "checked 3 files: 2 errors, 0 warnings",
     ]
 
@@ -158,8 +158,8 @@ media:
     assert out.splitlines()[:3] == [f"wrote {rel}", "copied evidence/media/2016/likes.png",
                                     "fill in: summary (line 9), media[1].alt (line 15)"]
     code, out, _ = run(repo.root, capsys, "check")
-    assert out.splitlines() == [f"{rel}:9:10: error: 'summary' is empty (write a value or remove the field)",
-                                f"{rel}:15:10: error: 'media[1].alt' is empty (write a value or remove the field)",
+    assert out.splitlines() == [f"{rel}:9:10: error: 'summary' is empty (write a value: this field is required)",
+                                f"{rel}:15:10: error: 'media[1].alt' is empty (write a value: this field is required)",
                                 "checked 3 files: 2 errors, 0 warnings"]
 
 
@@ -526,7 +526,7 @@ def test_the_newcomer_path_in_process(tmp_path, capsys):
     code, out, _ = run(repo.root, capsys, "check")
     assert code == 1
     first = out.splitlines()[0]
-    assert first == f"{ENTRY_REL}:7:11: error: 'language' is empty (write a value or remove the field)"
+    assert first == f"{ENTRY_REL}:7:11: error: 'language' is empty (write a value: this field is required)"
     assert first in doc.replace("\n", " ")
 
     path.write_text(_filled(doc), "utf-8")
@@ -668,16 +668,36 @@ def test_examples_use_registered_actors_and_tags():
     assert shown_tag == {k: tags[k] for k in shown_tag}
 
 
+# GitHub resolves these from the rendered file (github.com/OWNER/REPO/blob/main/CONTRIBUTING.md): the
+# repository's own pages, whatever its owner and name.
+GITHUB_PAGES = ("../../issues/new/choose",)
+
+
 def test_relative_links_in_contributing_exist():
     doc = (REPO / "CONTRIBUTING.md").read_text("utf-8")
     anchors = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", doc, re.M)}
     for target in re.findall(r"\]\(([^)\s]+)\)", doc):
-        if target.startswith(("https://", "http://")):
+        if target.startswith(("https://", "http://")) or target in GITHUB_PAGES:
             continue
         if target.startswith("#"):
             assert target[1:] in anchors, target
         else:
             assert (REPO / target).is_file(), target
+
+
+def prose(text: str) -> str:
+    """The text readers see as prose: without fenced blocks and `inline code` (where examples live)."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    return re.sub(r"`[^`]*`", "", text)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name if p.parent == REPO else "content/" + p.name)
+def test_contributing_links_to_no_placeholder(doc):
+    text = prose(doc.read_text("utf-8"))
+    links = re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r"<(https?://[^>]+)>", text)
+    placeholders = [u for u in links if re.match(r"https?://(www\.)?(example\.(org|com|net)|github\.com/example)\b", u)]
+    assert placeholders == []
+    assert "github.com/example" not in text and "example.org" not in text
 
 
 def test_site_page_links_only_to_pages_that_exist():
@@ -710,11 +730,38 @@ def test_pull_request_workflow_checks_strictly_then_builds():
     check = runs.index(".venv/bin/python -m scripts check --strict --format github")
     assert runs.index("make .venv/.runtime") < check < runs.index("make site")
     assert found.index(setup) < runs.index("make .venv/.runtime")
+    assert runs.index(".venv/bin/python -m scripts schema --check") < runs.index("make site")  # registries too
     guard = next(s for s in found if s.get("name") == "Refuse generated files and caches in the pull request")
     assert found.index(guard) < check  # its script is run in test_incremental.py
     for step in found:
         if step.get("run") and step is not guard:
             check_command(step["run"])
+
+
+TESTED_INPUTS = ("scripts/evidence/markup.py", "scripts/__init__.py", "tests/test_feeds.py", "tests/browser/package.json",
+                 "requirements.txt", "requirements-test.txt", "Makefile", "mkdocs.yml", "overrides/main.html")
+
+
+def github_path_match(pattern: str, path: str) -> bool:
+    """GitHub's `paths` filter: '**' crosses folders, '*' stays inside one."""
+    rx = re.escape(pattern).replace(r"\*\*", "\0").replace(r"\*", "[^/]*").replace("\0", ".*")
+    return re.fullmatch(rx, path) is not None
+
+
+def test_pull_request_workflow_runs_the_tests_when_code_changes():
+    wf = load_workflow("test.yml")
+    paths = wf["on"]["pull_request"]["paths"]
+    for changed in TESTED_INPUTS:
+        assert any(github_path_match(p, changed) for p in paths), changed
+    assert not any(github_path_match(p, "evidence/entries/2016/x.yaml") for p in paths)  # check.yml covers those
+    (job,) = wf["jobs"].values()
+    assert job["container"].startswith("debian:")  # .ci/run installs Chromium and npm with apt-get as root
+    runs = [s.get("run", "") for s in job["steps"]]
+    uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    assert "python3-venv" in runs[0] and uses.index("actions/checkout") == 1
+    assert runs[-1] == "bash .ci/run"
+    ci = (REPO / ".ci" / "run").read_text("utf-8")
+    assert ci.rstrip().endswith("make test") and "chromium" in ci and "npm" in ci and "default-jre-headless" in ci
 
 
 def test_pages_workflow_builds_and_deploys_main():
@@ -772,7 +819,7 @@ def test_pre_commit_hook_checks_changed_evidence():
 def test_editor_settings_bind_entries_to_the_schema():
     settings = json.loads((REPO / ".vscode" / "settings.json").read_text("utf-8"))
     assert settings["yaml.yamlVersion"] == "1.1"
-    ((schema_path, globs),) = settings["yaml.schemas"].items()
-    assert (REPO / schema_path).resolve() == (REPO / "evidence" / "schema.json").resolve()
-    assert globs == ["evidence/entries/**/*.yaml"]
+    bound = {(REPO / path).resolve(): globs for path, globs in settings["yaml.schemas"].items()}
+    assert bound[(REPO / "evidence" / "schema.json").resolve()] == ["evidence/entries/**/*.yaml"]
+    assert len(bound) == 3  # and the registries' schemas (tests/test_clients.py)
     assert next((REPO / "evidence" / "entries").glob("*/*.yaml")).match("evidence/entries/*/*.yaml")

@@ -18,6 +18,7 @@ from scripts.evidence.dates import PartialDate
 SITE = "https://example.org/voip-archive/"
 SHA_A, SHA_B = "a" * 64, "b" * 64
 HOSTILE = "<script>alert(1)</script> ]]> & done"
+ABOUT = "<p>Evidence dated 7 January 2016 · Source: Example Publisher</p>"  # every sample() entry's first paragraph
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def test_json_feed_required_fields():
         assert isinstance(item["id"], str) and item["url"] == item["id"]
         assert item["content_html"].startswith("<p>")
     first = feed["items"][0]
-    assert first["content_html"] == "<p>Summary of <em>e-new</em>.</p>"
+    assert first["content_html"] == ABOUT + "<p>Summary of <em>e-new</em>.</p>"
     assert first["summary"] == "Summary of e-new."
     assert first["authors"] == [{"name": "Example Publisher"}]
 
@@ -284,7 +285,8 @@ def test_control_characters_are_removed_from_every_text():
             assert d.entries[0].title == "Bad title"
             assert d.feed.title.startswith("Site")
     items = json.loads(next(o.data for o in out if o.path == "feed.json"))["items"]
-    assert items[0]["title"] == "Bad title" and items[0]["content_html"] == "<p>Bad <em>summary</em></p>"
+    assert items[0]["title"] == "Bad title"
+    assert items[0]["content_html"] == "<p>Evidence dated 7 January 2016 · Source: Pub</p><p>Bad <em>summary</em></p>"
     assert items[0]["tags"] == ["Article", "Boycott", "Regulator"]
 
 
@@ -309,11 +311,13 @@ def test_hostile_text_stays_escaped_text_in_all_formats():
         assert e.title == HOSTILE
         assert e.title_detail.type == "text/plain"
         # the summary HTML shows the markup as text: a reader displays '<script>', never runs it
-        assert e.summary == "<p>&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; done</p>"
+        assert e.summary == ("<p>Evidence dated 7 January 2016 · Source: A &amp; B &lt;i&gt;</p>"
+                             "<p>&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; done</p>")
         assert e.author == "A & B <i>"
     item = json.loads(out["feed.json"])["items"][0]
     assert item["title"] == HOSTILE and item["summary"] == HOSTILE
-    assert item["content_html"] == "<p>&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; done</p>"
+    assert item["content_html"] == ("<p>Evidence dated 7 January 2016 · Source: A &amp; B &lt;i&gt;</p>"
+                                    "<p>&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; done</p>")
     assert item["authors"] == [{"name": "A & B <i>"}]
 
 
@@ -328,5 +332,64 @@ def test_entries_loaded_from_the_log(repo):
     assert ids(out["feeds/actor/anrt.atom"]) == [url("first")]
     assert parse(out["feeds/actor/operator-a.xml"]).feed.title == "VoIP archive: Actor: Operator A (test)"
     assert parse(out["rss.xml"]).entries[1].summary == (
-        '<p>A test summary with <em>emphasis</em> and a '
+        '<p>Evidence dated 7 January 2016 · Source: <a href="https://example.org/article" rel="nofollow noopener">'
+        'Example Publisher</a></p><p>A test summary with <em>emphasis</em> and a '
         '<a href="https://example.org/a" rel="nofollow noopener">link</a>.</p>')
+
+
+# --- what an item tells the reader, when it changed, in which language (issue 14, point 16) ----------
+
+def test_item_content_opens_with_the_evidence_date_and_the_source_link():
+    arch = archive(
+        entry("decision", date(2026, 11, 27), date=PartialDate(2004, 4, 6),
+              source=Source(url="https://www.anrt.ma/decision-04-04.pdf", publisher="ANRT")),
+        entry("month", date(2026, 11, 26), date=PartialDate(2016, 3), date_approximate=True,
+              source=Source(url="https://example.org/a?b=1&c=2")),
+        entry("year", date(2026, 11, 25), date=PartialDate(2012), source=Source(publisher="A forum")))
+    out = render(arch)
+    expected = {
+        "decision": '<p>Evidence dated 6 April 2004 · Source: <a href="https://www.anrt.ma/decision-04-04.pdf" '
+                    'rel="nofollow noopener">ANRT</a></p>',
+        "month": '<p>Evidence dated March 2016 (approx.) · Source: <a href="https://example.org/a?b=1&amp;c=2" '
+                 'rel="nofollow noopener">https://example.org/a?b=1&amp;c=2</a></p>',
+        "year": "<p>Evidence dated 2012 · Source: A forum</p>"}
+    for path in ("rss.xml", "atom.xml"):
+        got = {e.id: e.summary for e in parse(out[path]).entries}
+        for id, about in expected.items():
+            assert got[url(id)].startswith(about + "<p>Summary of"), (path, id)
+    items = {i["id"]: i for i in json.loads(out["feed.json"])["items"]}
+    assert all(items[url(id)]["content_html"].startswith(about) for id, about in expected.items())
+
+
+def test_updated_is_the_latest_correction_else_added():
+    from scripts.evidence.model import Correction
+    fixes = (Correction(PartialDate(2026, 12, 3), "fixed"), Correction(PartialDate(2026, 12, 1), "typo"))
+    out = render(archive(entry("fixed", date(2026, 11, 27), corrections=fixes),
+                         entry("early", date(2026, 11, 20), corrections=(Correction(PartialDate(2026, 1, 1), "x"),)),
+                         entry("plain", date(2026, 11, 1))))
+    atom = {e.id: e for e in parse(out["atom.xml"]).entries}
+    assert atom[url("fixed")].published_parsed[:3] == (2026, 11, 27)
+    assert atom[url("fixed")].updated_parsed[:3] == (2026, 12, 3)
+    assert atom[url("early")].updated_parsed[:3] == (2026, 11, 20)  # never before it was added
+    assert atom[url("plain")].updated_parsed[:3] == (2026, 11, 1)
+    assert parse(out["atom.xml"]).feed.updated_parsed[:3] == (2026, 12, 3)  # the feed changed with the fix
+    assert b"<lastBuildDate>Thu, 03 Dec 2026 00:00:00 +0000</lastBuildDate>" in out["rss.xml"]
+    items = {i["id"]: i for i in json.loads(out["feed.json"])["items"]}
+    assert items[url("fixed")]["date_published"] == "2026-11-27T00:00:00Z"
+    assert items[url("fixed")]["date_modified"] == "2026-12-03T00:00:00Z"
+    assert items[url("plain")]["date_modified"] == "2026-11-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_feed_declares_its_language(language):
+    out = render(language=language)
+    assert len(out) > 10
+    for path, data in out.items():
+        if path.endswith(".json"):
+            assert json.loads(data)["language"] == language
+            continue
+        assert parse(data).feed.language == language, path
+        if path == "atom.xml" or path.endswith(".atom"):
+            assert f'xml:lang="{language}"'.encode() in data.split(b">", 2)[1]  # on <feed>
+        else:
+            assert f"<language>{language}</language>".encode() in data

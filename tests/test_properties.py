@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD, Repo
@@ -71,6 +71,7 @@ class _Tags(HTMLParser):
         self.text.append(data)
 
 
+@example(text="\\*only\\* \\\\ \\_x\\_ a\\\nb")
 @settings(max_examples=400, deadline=None)
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
        | st.lists(st.sampled_from(["<", ">", "&", "*", "_", "[", "]", "(", ")", "javascript:", "https://x.org",
@@ -89,5 +90,7 @@ def test_rendered_markup_has_only_safe_tags(text):
     # every character of the input survives as text (whitespace folded, link targets aside)
     rendered = "".join(p.text)
     if "](" not in text:
-        squash = lambda s: re.sub(r"[\s*_]", "", s)
+        # backslashes aside: before ASCII punctuation they are CommonMark escapes, which show the character
+        # and not the backslash (tests/test_clients.py checks escapes exactly)
+        squash = lambda s: re.sub(r"[\s*_\\]", "", s)
         assert squash(rendered) == squash(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,11 @@ class Field:
     doc: str = ""
     required_note: str = ""
 
+    def __post_init__(self):
+        if self.required and hasattr(self.spec, "empty_hint"):  # an empty required field cannot be removed
+            self.spec = copy.copy(self.spec)
+            self.spec.empty_hint = "write a value: this field is required"
+
 
 @dataclass
 class Obj(Spec):
@@ -112,6 +118,7 @@ class MapOf(Spec):
     value: Spec = field(default_factory=Obj)
     key_pattern: str = r"[a-z0-9]+(-[a-z0-9]+)*"
     doc: str = ""
+    key_hint: str = "an id: lowercase letters, digits and single hyphens, at most 80 characters"
 
     def check(self, node, ctx, name):
         if not isinstance(node, yaml.MappingNode):
@@ -129,5 +136,6 @@ class MapOf(Spec):
         return out
 
     def json(self):
-        return {"type": "object", "propertyNames": {"pattern": f"^(?:{self.key_pattern})$", "maxLength": 80},
+        names = {"pattern": f"^(?:{self.key_pattern})$", "maxLength": 80, "patternErrorMessage": self.key_hint}
+        return {"type": "object", "propertyNames": names,
                 "additionalProperties": self.value.json()}

@@ -120,12 +120,19 @@ class DateStr(Spec):
         return value
 
     def json(self):
+        # [0-9], not \d: Python's \d (jsonschema) also matches Arabic-Indic digits, ECMA-262's does not.
         if self.day_only:
-            return {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"}
-        date = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+            return {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+                    "patternErrorMessage": 'a date written as "YYYY-MM-DD", in quotes'}
+        date = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
         if self.bounded:
-            return {"type": "string", "pattern": rf"^(undated|((before|after) )?{date})$"}
-        return {"type": "string", "pattern": rf"^{date}$"}
+            return {"type": "string", "pattern": rf"^(undated|((before|after) )?{date})$",
+                    "patternErrorMessage": 'a date written as "YYYY", "YYYY-MM" or "YYYY-MM-DD", in quotes, at the '
+                                           'precision the sources give; or "before …" or "after …" one of those, or '
+                                           '"undated"'}
+        return {"type": "string", "pattern": rf"^{date}$",
+                "patternErrorMessage": 'a date written as "YYYY", "YYYY-MM" or "YYYY-MM-DD", in quotes, '
+                                       "at the precision the sources give"}
 
     def describe(self):
         if self.doc:
@@ -160,4 +167,6 @@ class DateTimeTz(Spec):
         return value
 
     def json(self):
-        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"}
+        return {"type": "string",
+                "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$",
+                "patternErrorMessage": 'an ISO 8601 date and time with a timezone, e.g. "2016-02-28T12:30:00+01:00"'}

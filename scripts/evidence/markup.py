@@ -1,7 +1,9 @@
 """The small Markdown subset allowed in summaries and notes: paragraphs, *emphasis*, [links](https://…).
 
-It is checked here and rendered here to escaped HTML, so no text from the evidence log
-ever reaches a Markdown or HTML parser that could turn it into live markup.
+markdown-it-py (CommonMark) parses it with only paragraphs, emphasis, links, backslash escapes
+and line breaks switched on, and ``html=False``. The checker walks its tokens; the renderer
+below turns the same tokens into HTML itself, escaping every piece of text, so no text from
+the evidence log can become live markup: only <p>, <em>, <strong> and <a href="http(s)…">.
 """
 
 from __future__ import annotations
@@ -10,17 +12,44 @@ import re
 from html import escape
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .scalars import HTTP_URL, Text
 from .spec import INVALID, Ctx
 
-_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
-# As in CommonMark, '_' and '__' do not emphasise inside a word (snake_case, window.__name__ stay as typed).
-_EMPH = re.compile(r"\*\*(?=\S)(?P<s1>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<s2>.+?)(?<=\S)__(?!\w)"
-                   r"|\*(?=\S)(?P<e1>.+?)(?<=\S)\*|(?<!\w)_(?=\S)(?P<e2>.+?)(?<=\S)_(?!\w)", re.S)
-_IMAGE = re.compile(r"!\[")
-_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:", re.M)
 _BLOCK = re.compile(r"^ {0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|\|)", re.M)
+_SPACE = re.compile(r"\s+")
+_SUBSET_HINT = "only paragraphs, *emphasis* and [links](https://…) are rendered; the rest shows as typed"
+
+
+def _parser(references: bool) -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False})
+    md.enable(["emphasis", "link", "escape", "newline", "image"] + (["reference"] if references else []))
+    # 'normalize' would turn NUL into U+FFFD; line ends are normalised in _parse instead.
+    md.disable("normalize")
+    # Every link becomes a token, whatever its scheme, so the checker can name a refused one; and the
+    # address is kept as written (no percent-encoding), as the checker saw it.
+    md.validateLink = lambda url: True
+    md.normalizeLink = lambda url: url
+    return md
+
+
+# The checker also parses reference definitions, to refuse them; the renderer leaves them as typed text.
+_CHECKER, _RENDERER = _parser(references=True), _parser(references=False)
+
+
+def _parse(md: MarkdownIt, text: str, env: dict | None = None) -> list[Token]:
+    return md.parse(text.replace("\r\n", "\n").replace("\r", "\n"), {} if env is None else env)
+
+
+def _inline(tokens: list[Token]):
+    """Every inline token, in order (children of images included)."""
+    for block in tokens:
+        for tok in block.children or ():
+            yield tok
+            if tok.children:
+                yield from tok.children
 
 
 class Markdown(Text):
@@ -33,71 +62,84 @@ class Markdown(Text):
         text = super().check(node, ctx, name)
         if text is INVALID:
             return INVALID
-        ok = True
-        if "[" not in text:  # no links, images or reference definitions: only block syntax to look at
-            if m := _BLOCK.search(text):
-                ctx.warning(node, f"'{name}' uses Markdown that is not supported ('{m.group(1).strip()}' at the start of a line)",
-                            "only paragraphs, *emphasis* and [links](https://…) are rendered; the rest shows as typed")
-            return text
-        if _IMAGE.search(text):
-            ctx.error(node, f"images are not allowed in '{name}'", "add pictures as media items")
-            ok = False
-        if _REFDEF.search(text):
-            ctx.error(node, f"reference-style links are not allowed in '{name}'", "write [text](https://…)")
-            ok = False
-        for m in _LINK.finditer(text):
-            if not HTTP_URL.match(m.group(2)):
-                ctx.error(node, f"link in '{name}' must point to an http(s) address (got '{m.group(2)[:60]}')",
-                          "write [text](https://…)")
-                ok = False
+        ok = "[" not in text or self._check_links(text, node, ctx, name)  # links, images, references need '['
         if ok and (m := _BLOCK.search(text)):
-            ctx.warning(node, f"'{name}' uses Markdown that is not supported ('{m.group(1).strip()}' at the start of a line)",
-                        "only paragraphs, *emphasis* and [links](https://…) are rendered; the rest shows as typed")
+            ctx.warning(node, f"'{name}' uses Markdown that is not supported ('{m.group(1).strip()}' at the start "
+                              "of a line)", _SUBSET_HINT)
         return text if ok else INVALID
 
+    def _check_links(self, text: str, node: yaml.Node, ctx: Ctx, name: str) -> bool:
+        """Report images, reference definitions and non-http(s) links; tell whether there were none."""
+        env: dict = {}
+        found = list(_inline(_parse(_CHECKER, text, env)))
+        problems = []
+        if any(t.type == "image" for t in found):
+            problems.append((f"images are not allowed in '{name}'", "add pictures as media items"))
+        if env.get("references"):
+            problems.append((f"reference-style links are not allowed in '{name}'", "write [text](https://…)"))
+        by_reference = {r["href"] for r in env.get("references", {}).values()}  # reported once, above
+        for t in found:
+            if t.type not in ("link_open", "image"):
+                continue
+            href = str(t.attrs.get("href" if t.type == "link_open" else "src", ""))
+            if not HTTP_URL.match(href) and href not in by_reference:
+                problems.append((f"link in '{name}' must point to an http(s) address (got '{href[:60]}')",
+                                 "write [text](https://…)"))
+        for message, hint in problems:
+            ctx.error(node, message, hint)
+        return not problems
 
-def _inline(text: str) -> str:
-    """Render emphasis and links in one paragraph; escape everything else."""
-    if "[" not in text:
-        return _emphasis(text)
-    out, pos = [], 0
-    for m in _LINK.finditer(text):
-        out.append(_emphasis(text[pos:m.start()]))
-        url = m.group(2)
-        if HTTP_URL.match(url):
-            out.append(f'<a href="{escape(url)}" rel="nofollow noopener">{_emphasis(m.group(1))}</a>')
-        else:  # the checker refuses these; render inert if one slips through
-            out.append(escape(m.group(0)))
-        pos = m.end()
-    out.append(_emphasis(text[pos:]))
-    return "".join(out)
+    def describe(self):
+        return self.doc or "text: paragraphs, `*emphasis*`, `**strong**` and `[links](https://…)`; no HTML"
 
 
-def _emphasis(text: str) -> str:
-    if "*" not in text and "_" not in text:  # most text: skip the regular expression
-        return escape(text)
-    out, pos = [], 0
-    for m in _EMPH.finditer(text):
-        out.append(escape(text[pos:m.start()]))
-        if strong := m["s1"] or m["s2"]:
-            out.append(f"<strong>{escape(strong)}</strong>")
-        else:
-            out.append(f"<em>{escape(m['e1'] or m['e2'])}</em>")
-        pos = m.end()
-    out.append(escape(text[pos:]))
-    return "".join(out)
+_TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>", "strong_close": "</strong>"}
+
+
+def _alt(image: Token) -> str:
+    """An image's text alternative without its markup (``content`` is the source, *stars* included)."""
+    return "".join(c.content for c in image.children or () if c.type == "text")
+
+
+def _render_inline(children: list[Token]) -> str:
+    out, links = [], []  # links: whether each open link was rendered as <a> (a refused one shows as text)
+    for tok in children:
+        if tok.type == "text":
+            out.append(escape(tok.content))
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif tok.type in _TAGS:
+            out.append(_TAGS[tok.type])
+        elif tok.type == "link_open":
+            href = str(tok.attrs.get("href", ""))
+            links.append(bool(HTTP_URL.match(href)))  # the checker refuses the others; inert if one slips through
+            if links[-1]:
+                out.append(f'<a href="{escape(href)}" rel="nofollow noopener">')
+        elif tok.type == "link_close":
+            if links.pop():
+                out.append("</a>")
+        elif tok.type == "image":  # refused by the checker: its text alternative, as text
+            out.append(escape(_alt(tok)))
+    # Whitespace folded once over the whole paragraph (an href holds none: HTTP_URL refuses it).
+    return _SPACE.sub(" ", "".join(out)).strip()
 
 
 def to_html(text: str) -> str:
     """Render the Markdown subset to HTML paragraphs; every character of input is escaped."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join(f"<p>{_inline(' '.join(p.split()))}</p>" for p in paragraphs)
+    tokens = _parse(_RENDERER, text)
+    return "".join(f"<p>{html}</p>" for t in tokens if t.type == "inline" and (html := _render_inline(t.children or [])))
 
 
 def to_text(text: str) -> str:
     """Return the plain text of the Markdown subset (for feeds' text and page descriptions)."""
-    if "[" in text:
-        text = _LINK.sub(lambda m: m.group(1), text)
-    if "*" in text or "_" in text:
-        text = _EMPH.sub(lambda m: m["s1"] or m["s2"] or m["e1"] or m["e2"], text)
-    return " ".join(text.split())
+    parts = []
+    for block in _parse(_RENDERER, text):
+        for tok in block.children or ():
+            if tok.type == "text":
+                parts.append(tok.content)
+            elif tok.type == "image":
+                parts.append(_alt(tok))
+            elif tok.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        parts.append(" ")  # between paragraphs
+    return " ".join("".join(parts).split())

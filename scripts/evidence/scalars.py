@@ -35,6 +35,7 @@ _CHAR_REF = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _ANY_BAD = re.compile(_BAD_CHARS.pattern[:-1] + "\u200c\u200d<&]")  # one fast pass: clean text has none of these
 _NONCHAR = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 HTTP_URL = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+\Z")
+URL_HINT = "an http:// or https:// address written in full; spaces, quotes and angle brackets percent-encoded"
 
 
 def _joiner_ok(text: str, i: int) -> bool:
@@ -93,13 +94,14 @@ class Text(Spec):
     multiline: bool = False
     pattern: str = ""
     pattern_hint: str = ""
+    empty_hint: str = "write a value or remove the field"  # a required Field sets "write a value…"
 
     def check(self, node, ctx, name):
         text = scalar(node, ctx, name, (STR_TAG,), "text")
         if text is None:
             return INVALID
         if not text.strip():
-            ctx.error(node, f"'{name}' is empty", "write a value or remove the field")
+            ctx.error(node, f"'{name}' is empty", self.empty_hint)
             return INVALID
         if not self.multiline and ("\n" in text.strip() or "\r" in text.strip()):  # "\r" also breaks lines
             ctx.error(node, f"'{name}' must be one line", "remove the line breaks")
@@ -121,8 +123,10 @@ class Text(Spec):
             out["maxLength"] = self.max_len
         if self.pattern:
             out["pattern"] = f"^(?:{self.pattern})$"
+            out["patternErrorMessage"] = self.pattern_hint or "not in the expected form"
         elif not self.multiline:
             out["pattern"] = r"^[^\r\n]*$"  # "\r" breaks lines too (the checker refuses both)
+            out["patternErrorMessage"] = "one line of text: remove the line breaks"
         return out
 
 
@@ -257,7 +261,9 @@ class Url(Spec):
         return text
 
     def json(self):
-        return {"type": "string", "pattern": r"^https?://[^\s<>\"'`]+$"}
+        # As HTTP_URL; written for ECMA-262 'u' mode too, where an escaped quote (\") is a syntax error.
+        return {"type": "string", "pattern": "^https?://[^\\s<>\"'`\\x00-\\x1f\\x7f]+$",
+                "patternErrorMessage": URL_HINT}
 
 
 @dataclass
@@ -275,4 +281,5 @@ class Ref(Spec):
         return text
 
     def json(self):
-        return {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
+        # Defined by the whole schema (editor_schema.py): an enum of the registry's ids, where it has one.
+        return {"$ref": f"#/$defs/{self.registry}-id"}

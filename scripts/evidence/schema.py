@@ -64,7 +64,8 @@ class Sha256(Spec):
         return text
 
     def json(self):
-        return {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+        return {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                "patternErrorMessage": "64 lowercase hexadecimal digits: run python -m scripts hash"}
 
 
 SOURCE = Obj(doc="where the evidence was published", fields={

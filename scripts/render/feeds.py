@@ -1,7 +1,9 @@
 """Feeds of new additions: RSS 2.0, Atom 1.0 and JSON Feed 1.1 at the root; RSS and Atom per facet.
 
 Items are the newest additions (``added`` descending, then id). Every date and id comes from
-the evidence log, never from the clock, so the same archive always gives the same bytes.
+the evidence log, never from the clock, so the same archive always gives the same bytes. An item is
+published when it was added and updated on its latest correction; its content opens with the
+evidence's own date and its source, since the feed's date is only when the archive added it.
 Each entry's feed item is built once and shared by the root feeds and every facet feed it
 belongs to (a 10,000-entry archive yields about a hundred feeds).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from html import escape
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from typing import Any, Iterable, Mapping
@@ -26,6 +29,7 @@ from ..evidence import markup
 from ..evidence.model import Archive, Entry, newest_added
 from ..evidence.schema import TYPE_LABELS
 from ..publish.output import Output
+from .formatting import long_date
 
 KINDS = {"type": "types", "actor": "actors", "tag": "tags"}  # facet kind -> browse/<folder>/
 KIND_LABELS = {"type": "Type", "actor": "Actor", "tag": "Tag"}
@@ -77,7 +81,8 @@ class _Item:
     title: str
     summary: str  # cleaned Markdown subset; its plain text is made only for the JSON Feed
     html: str
-    when: datetime
+    when: datetime  # published: when the archive added the entry
+    updated: datetime  # the latest correction's date, or ``when``
     publisher: str
     categories: tuple[_Category, ...]
     thumb: _Thumb | None
@@ -105,11 +110,15 @@ class _Channel:
     home: str
     rss_url: str
     atom_url: str
+    language: str
 
 
 def render(archive: Archive, site_url: str, site_title: str, media: Mapping[str, Any] | None = None,
-           limit: int = 50) -> list[Output]:
-    """Return the root feeds and the RSS + Atom feeds of every type, actor and tag with entries."""
+           limit: int = 50, language: str = "en") -> list[Output]:
+    """Return the root feeds and the RSS + Atom feeds of every type, actor and tag with entries.
+
+    ``language`` (a BCP 47 tag) is the language the feeds are written in, declared in each.
+    """
     if limit < 1:
         raise ValueError(f"feed size must be at least 1 (got {limit})")
     base = clean(site_url).rstrip("/") + "/"
@@ -117,12 +126,13 @@ def render(archive: Archive, site_url: str, site_title: str, media: Mapping[str,
     ordered = newest_added(archive.entries)
     items = _Items(archive, base, media or {})
     rss, atom, jsonf = site_feed_paths()
-    root = _Channel(site_title, f"Newest additions to {site_title}", site_title, base, base + rss, base + atom)
+    root = _Channel(site_title, f"Newest additions to {site_title}", site_title, base, base + rss, base + atom,
+                    language)
     root_items = [items.get(e) for e in ordered[:limit]]
     outputs = [Output(rss, _rss(root, root_items)), Output(atom, _atom(root, root_items)),
                Output(jsonf, _json_feed(root, base + jsonf, root_items))]
     for (kind, id), entries in sorted(_facets(ordered, limit).items()):
-        channel = _facet_channel(archive, base, site_title, kind, id)
+        channel = _facet_channel(archive, base, site_title, kind, id, language)
         facet_items = [items.get(e) for e in entries]
         rss_path, atom_path = facet_feed_paths(kind, id)
         outputs += [Output(rss_path, _rss(channel, facet_items)), Output(atom_path, _atom(channel, facet_items))]
@@ -160,14 +170,14 @@ def _label(archive: Archive, kind: str, id: str) -> str:
     return TYPE_LABELS[id][0] if id in TYPE_LABELS else clean(id)
 
 
-def _facet_channel(archive: Archive, base: str, site_title: str, kind: str, id: str) -> _Channel:
+def _facet_channel(archive: Archive, base: str, site_title: str, kind: str, id: str, language: str) -> _Channel:
     label = _label(archive, kind, id)
     rss_path, atom_path = facet_feed_paths(kind, id)
     return _Channel(title=f"{site_title}: {KIND_LABELS[kind]}: {label}",
                     description=f"Newest additions to {site_title} for {KIND_LABELS[kind].lower()} '{label}'",
                     site=site_title,
                     home=base + clean(f"browse/{KINDS[kind]}/{id}/"), rss_url=base + clean(rss_path),
-                    atom_url=base + clean(atom_path))
+                    atom_url=base + clean(atom_path), language=language)
 
 
 class _Items:
@@ -185,9 +195,12 @@ class _Items:
 
     def _make(self, e: Entry) -> _Item:
         summary = clean(e.summary)
+        added = _midnight(e.added)
+        # A correction dated before the entry was added (a typo in the log) must not predate publication.
+        updated = max([added] + [_midnight(c.date.first_day()) for c in e.corrections])
         # Atom refuses an empty title; one made only of control characters falls back to the id.
         return _Item(url=self.base + clean(e.url), title=clean(e.title).strip() or clean(e.id),
-                     summary=summary, html=markup.to_html(summary), when=datetime.combine(e.added, time(0), timezone.utc),
+                     summary=summary, html=_about(e) + markup.to_html(summary), when=added, updated=updated,
                      publisher=clean(e.source.publisher), categories=self._categories(e), thumb=self._thumb(e))
 
     def _categories(self, e: Entry) -> tuple[_Category, ...]:
@@ -202,6 +215,21 @@ class _Items:
                 return _Thumb(url=clean(urljoin(self.base, rendition.url)), width=str(rendition.width),
                               height=str(rendition.height), size=str(rendition.size), mime=clean(rendition.mime))
         return None
+
+
+def _midnight(day) -> datetime:
+    return datetime.combine(day, time(0), timezone.utc)
+
+
+def _about(e: Entry) -> str:
+    """The item's first paragraph: the evidence's date, as the pages write it, and its source as a link."""
+    parts = [f"Evidence dated {escape(long_date(e.date, e.date_approximate))}"]
+    publisher, address = clean(e.source.publisher).strip(), clean(e.source.url)
+    if address:  # the checker only lets http(s) addresses through
+        parts.append(f'Source: <a href="{escape(address)}" rel="nofollow noopener">{escape(publisher or address)}</a>')
+    elif publisher:
+        parts.append(f"Source: {escape(publisher)}")
+    return "<p>" + " · ".join(parts) + "</p>"
 
 
 class _FeedEntry(FeedEntry):
@@ -247,7 +275,7 @@ def _feed_entry(item: _Item) -> FeedEntry:
     fe.link(href=item.url, rel="alternate")
     fe.content(item.html, type="html")  # Atom <content type="html">, RSS <description>; lxml escapes it
     fe.published(item.when)
-    fe.updated(item.when)
+    fe.updated(item.updated)
     fe.category([{"term": c.term, "scheme": c.scheme, "label": c.label} for c in item.categories])
     if item.publisher:
         # Readers print the byline: Atom <author><name>, and dc:creator in RSS (RSS <author>
@@ -270,11 +298,12 @@ def _generator(channel: _Channel, items: list[_Item], self_url: str, mime: str, 
     fg.generator("")  # feedgen's default names its version: a library upgrade would change every feed
     fg.id(channel.atom_url)
     fg.title(channel.title)
+    fg.language(channel.language)  # RSS <language>, Atom xml:lang
     fg.description(channel.description)  # RSS <description> and Atom <subtitle>
     fg.author(name=channel.site)  # Atom needs an author for entries that name no publisher
     fg.link(href=self_url, rel="self", type=mime)
     fg.link(href=channel.home, rel="alternate", type="text/html")  # last: feedgen makes it the RSS <link>
-    fg.updated(items[0].when if items else EPOCH)  # newest item; default would be now()
+    fg.updated(max((i.updated for i in items), default=EPOCH))  # newest change; default would be now()
     for item in items:
         fg.add_entry(item.feed_entry(), order="append")  # default 'prepend' would reverse our order
     return fg
@@ -294,6 +323,7 @@ def _json_item(item: _Item) -> dict:
     out: dict[str, Any] = {
         "id": item.url, "url": item.url, "title": item.title, "content_html": item.html,
         "summary": markup.to_text(item.summary), "date_published": item.when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date_modified": item.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "tags": [c.label for c in item.categories],
     }
     if item.publisher:
@@ -305,5 +335,6 @@ def _json_item(item: _Item) -> dict:
 
 def _json_feed(channel: _Channel, feed_url: str, items: list[_Item]) -> bytes:
     feed = {"version": JSON_FEED_VERSION, "title": channel.title, "description": channel.description,
+            "language": channel.language,
             "home_page_url": channel.home, "feed_url": feed_url, "items": [i.json() for i in items]}
     return (json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from ..evidence import schema
 from ..publish.output import Output
 from ..evidence.containers import ListOf, MapOf, Obj
 
 
+# Markdown link syntax quoted in a field's doc, e.g. [links](https://…): shown as code, not made a link
+# (MkDocs would write href="https://…", an invalid address).
+_LINK_SYNTAX = re.compile(r"(?<!`)\[[^\]\n]+\]\([^)\s]*\)(?!`)")
+
+
 def _cell(text: str) -> str:
+    text = _LINK_SYNTAX.sub(lambda m: f"`{m.group()}`", text)
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -51,8 +59,9 @@ unique in the whole tree. It is the entry's permanent address on the site, `/ent
 
 Write dates as quoted text (`date: "2016-01-07"`). Raw HTML is refused in every text field. Check your
 work with `python -m scripts check`; editors that use the YAML language server read
-`evidence/schema.json` and complete and check entries as you type. This page, the checker and that
-schema all come from one declaration, `scripts/evidence/schema.py`.
+`evidence/schema.json` (and `actors.schema.json`, `tags.schema.json` for the registries) and complete and
+check entries as you type, actor and tag ids included. This page, the checker and those schemas all come
+from one declaration, `scripts/evidence/schema.py`.
 
 ## Entry fields
 
