@@ -196,6 +196,23 @@ def test_two_builds_give_the_same_bytes(tmp_path, monkeypatch):
         assert _tree_digest(a.root / sub) == _tree_digest(b.root / sub)
 
 
+def test_the_time_zone_changes_no_byte(tmp_path):
+    """The build date in the sitemap is the newest `added` day in UTC, whatever TZ says (Sydney is UTC+11 then)."""
+    from conftest import REPO
+    trees = {}
+    for tz in ("UTC", "AEST-10AEDT,M10.1.0,M4.1.0/3"):  # Australia/Sydney's rule, without needing tzdata
+        repo = make_site_repo(tmp_path / tz[:4])
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        proc = subprocess.run([sys.executable, "-m", "scripts", "--root", str(repo.root), "build"], cwd=repo.root,
+                              env=dict(env, TZ=tz, PYTHONPATH=str(REPO)), capture_output=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+        trees[tz] = (read(repo, "sitemap.xml"), _tree_digest(repo.root / "site"))
+    (utc_map, utc), (sydney_map, sydney) = trees.values()
+    assert "<lastmod>2026-11-03</lastmod>" in utc_map  # the newest `added` of the fixtures
+    assert sydney_map == utc_map
+    assert sydney == utc
+
+
 def test_failed_build_keeps_previous_site_and_hand_written_pages(tmp_path):
     repo = make_site_repo(tmp_path)
     assert run_build(repo)[0] == 0
