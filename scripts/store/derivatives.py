@@ -41,8 +41,8 @@ class Derivatives:
         if not isinstance(record, dict):
             return None
         if "problem" in record:
-            return record if isinstance(record["problem"], str) else None
-        return record if RECORD_KEYS <= record.keys() and self._files_whole(key, record) else None
+            return record if isinstance(record["problem"], str) and isinstance(record.get("hint", ""), str) else None
+        return record if RECORD_KEYS <= record.keys() and _typed(record) and self._files_whole(key, record) else None
 
     def _files_whole(self, key: str, record: dict) -> bool:
         try:
@@ -57,3 +57,15 @@ class Derivatives:
     def save(self) -> bool:
         """Write the records; True if written (False also when nothing changed or the write failed)."""
         return self._section.save()
+
+
+def _typed(record: dict) -> bool:
+    """True if every field of a stored record has the type the decoder writes (a forged one could crash a page)."""
+    from ..media.inspect import MIME  # here: the media package imports the store
+    def count(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    return (isinstance(record["format"], str) and record["format"] in MIME
+            and all(count(record[k]) for k in ("width", "height", "size"))
+            and isinstance(record["animated"], bool) and isinstance(record["has_location"], bool)
+            and all(isinstance(record[k], list) and len(record[k]) == 3 and all(map(count, record[k]))
+                    for k in ("thumb", "display")))
