@@ -186,3 +186,49 @@ def test_failed_build_leaves_everything_as_it_was(tmp_path, phase):
     if phase == "check":
         assert _digest(repo.root / "content") == content
     assert not [p for p in repo.root.glob(".site-*")]
+
+
+def _start(root: Path, log: Path, **env) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO), **env)
+    return subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(root), "build"], cwd=root, env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def test_a_second_build_waits_for_the_first(tmp_path):
+    from scripts.publish.lock import build_lock
+    repo = _site_repo(tmp_path, entries=3)
+    log = tmp_path / "build.log"
+    with build_lock(repo.root / ".cache"):  # a build of this archive is running: this process
+        proc = _start(repo.root, log)
+        waiting = f"INFO: waiting for another build of this archive (PID {os.getpid()}) to finish"
+        for _ in range(600):
+            if waiting in log.read_text("utf-8") or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert waiting in log.read_text("utf-8").splitlines()
+        assert proc.poll() is None and not (repo.root / "site").exists()  # nothing written while it waits
+    assert proc.wait(timeout=300) == 0, log.read_text("utf-8")
+    assert (repo.root / "site" / "index.html").is_file()
+
+
+def test_a_build_that_waited_too_long_gives_up_and_says_why(tmp_path):
+    from scripts.publish.lock import build_lock
+    repo = _site_repo(tmp_path, entries=3)
+    with build_lock(repo.root / ".cache"):
+        proc = _start(repo.root, tmp_path / "build.log", EVIDENCE_ARCHIVE_LOCK_TIMEOUT="0.5")
+        assert proc.wait(timeout=120) == 1
+    assert (tmp_path / "build.log").read_text("utf-8").splitlines()[-1] == (
+        f"error: another build of this archive (PID {os.getpid()}) is still running after 0.5 s; "
+        "wait for it to finish, then run the build again; nothing was changed")
+    assert not (repo.root / "site").exists() and not (repo.root / "content" / ".generated.json").exists()
+
+
+def test_two_builds_at_once_both_succeed(tmp_path):
+    repo = _site_repo(tmp_path, entries=3)
+    procs = [_start(repo.root, tmp_path / f"build-{n}.log") for n in range(2)]
+    for n, proc in enumerate(procs):
+        assert proc.wait(timeout=300) == 0, (tmp_path / f"build-{n}.log").read_text("utf-8")
+    built = _digest(repo.root / "site")
+    assert run_build(repo)[0] == 0 and _digest(repo.root / "site") == built  # whole: what one build makes
+    assert not list(repo.root.glob(".site-*"))
+    assert not [p for p in (repo.root / "content").rglob("*") if p.name.endswith(".tmp")]
