@@ -192,7 +192,7 @@ def test_a_second_build_waits_for_the_first(tmp_path):
     with build_lock(repo.root / ".cache"):  # a build of this archive is running: this process
         proc = _start(repo.root, log)
         waiting = f"INFO: waiting for another build of this archive (PID {os.getpid()}) to finish"
-        for _ in range(600):
+        for _ in range(1200):  # up to a minute on a busy machine
             if waiting in log.read_text("utf-8") or proc.poll() is not None:
                 break
             time.sleep(0.05)

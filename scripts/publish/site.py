@@ -85,10 +85,14 @@ def remove_leftovers(parent: Path, site_dir: Path) -> list[str]:
         if pid is None or _running(pid):
             continue
         folder = Path(entry.path)
-        if not site_dir.exists() and (folder / "previous").is_dir():
-            os.rename(folder / "previous", site_dir)
-            log.warning("restored site/ from %s, left behind by a build that was stopped", entry.name)
-        remove_temporary(folder)
+        try:
+            if not site_dir.exists() and (folder / "previous").is_dir():
+                os.rename(folder / "previous", site_dir)
+                log.warning("restored site/ from %s, left behind by a build that was stopped", entry.name)
+            remove_temporary(folder)
+        except OSError as exc:  # it costs only space; the next build tries again
+            log.warning("could not remove %s (%s); the next build tries again", entry.name, reason(exc))
+            continue
         log.info("removed %s, left behind by a build that was stopped", entry.name)
         removed.append(entry.name)
     return removed
