@@ -8,6 +8,7 @@ hard-links them into that temporary folder.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import time
 from dataclasses import dataclass, field
@@ -84,4 +85,4 @@ def source_date_epoch(loaded: Loaded) -> str:
     newest = max((e.added for e in loaded.archive.entries), default=None) if loaded.archive else None
     if newest is None:
         return "0"
-    return str(int(time.mktime(newest.timetuple()) - time.timezone))
+    return str(calendar.timegm(newest.timetuple()))  # UTC midnight: the same in every time zone

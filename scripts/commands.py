@@ -60,44 +60,64 @@ def build(args: argparse.Namespace) -> int:
 
     from . import build as pipeline
     from .evidence.problems import BuildError
+    from .publish.lock import build_lock
     from .publish.site import mkdocs_build
 
     t0 = time.perf_counter()
     try:
-        result = pipeline.generate(args.root, strict=args.strict)
-        _print_problems(result.report)
-        if not result.ok:
-            _out(result.report.summary(result.files) + "; nothing was written")
-            return 1
-        if args.no_mkdocs:
-            return 0
-        os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
-        t1 = time.perf_counter()
-        mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
+        with build_lock(args.root / ".cache"):
+            result = pipeline.generate(args.root, strict=args.strict)
+            _print_problems(result.report)
+            if not result.ok:
+                _out(result.report.summary(result.files) + "; nothing was written")
+                return 1
+            if args.no_mkdocs:
+                return 0
+            os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
+            t1 = time.perf_counter()
+            mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
     except BuildError as exc:
         _out(f"error: {exc}")
+        return 1
+    except OSError as exc:  # a fault no stage reported better: one line, never a traceback
+        _out(f"error: {_os_error(exc)}; the previous site/ is unchanged")
         return 1
     _out(f"built site/ from {result.entries} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0
 
 
+def _os_error(exc: OSError) -> str:
+    if exc.filename:
+        return f"cannot use {exc.filename}: [Errno {exc.errno}] {exc.strerror}"
+    return str(exc)
+
+
 def serve(args: argparse.Namespace) -> int:
     from . import build as pipeline
     from .publish import serve as preview
+    from .publish.lock import build_lock
     from .evidence.problems import BuildError
 
     def regenerate() -> None:
         try:
-            result = pipeline.generate(args.root)
+            with build_lock(args.root / ".cache"):  # never while a build writes content/
+                result = pipeline.generate(args.root)
         except BuildError as exc:
             _out(f"error: {exc}")
+            return
+        except OSError as exc:
+            _out(f"error: {_os_error(exc)}; the preview keeps the previous pages")
             return
         _print_problems(result.report)
         if not result.ok:
             _out(result.report.summary(result.files) + "; the preview keeps the previous pages")
 
-    return preview.serve(args.root.resolve(), regenerate, args.dev_addr)
+    try:
+        return preview.serve(args.root.resolve(), regenerate, args.dev_addr)
+    except BuildError as exc:
+        _out(f"error: {exc}")
+        return 1
 
 
 def _err(line: str) -> None:

@@ -6,6 +6,7 @@ bytes as rendered in one process."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import posixpath
 import shutil
@@ -32,6 +33,16 @@ summary: |
   # Not a heading here
 source: {url: "https://example.org/w", publisher: "Example Weekly"}
 """
+
+
+def _unseal(path):
+    from scripts.store.section import _verified
+    return json.loads(_verified(path.read_bytes()))
+
+
+def _seal(path, data) -> None:
+    from scripts.store.section import _sealed
+    path.write_bytes(_sealed(json.dumps(data).encode("utf-8")))
 
 
 def _gen(repo, strict=False):
@@ -212,9 +223,9 @@ def test_a_stale_memo_never_stands_in_for_a_page(tmp_path):
     repo = make_site_repo(tmp_path)
     assert _gen(repo).ok
     memo = repo.root / ".cache" / "pages.json"
-    data = json.loads(memo.read_text("utf-8"))
+    data = _unseal(memo)
     data["items"]["entries/2017-report.md"][1] = "0" * 64
-    memo.write_text(json.dumps(data), "utf-8")
+    _seal(memo, data)  # as a forger would: a memo the store takes for its own
     again = _full(repo)
     assert _rendered(again) == {"entries/2017-report.md"}
 
@@ -265,15 +276,19 @@ def test_a_store_file_that_is_corrupt_or_forged_is_ignored_and_rebuilt(tmp_path,
     repo = make_site_repo(tmp_path / "repo")
     cache = repo.root / ".cache" / "check.json"
     assert _check(repo, caplog)[0].archive is not None
-    good = json.loads(cache.read_text("utf-8"))
+    good = _unseal(cache)
     forged = dict(good, items={rel: [key, {"problems": "none", "checked": 1}] for rel, (key, _) in good["items"].items()})
     old_format = dict(good, format=1)
-    for text in ('{"format": 2, "items": {', "[]", "\x00\x01", json.dumps(forged), json.dumps(old_format)):
-        cache.write_text(text, "utf-8")
+    for text in ('{"format": 2, "items": {', "[]", "\x00\x01", json.dumps(forged), json.dumps(old_format), "forged",
+                 "old format"):
+        if text == "forged" or text == "old format":
+            _seal(cache, forged if text == "forged" else old_format)
+        else:
+            cache.write_text(text, "utf-8")
         loaded, note = _check(repo, caplog)
         assert loaded.archive is not None and not loaded.report.problems
         assert note == ["checked 4 entry files, 0 unchanged since the last check"]
-    assert json.loads(cache.read_text("utf-8")) == good  # rebuilt as a fresh check writes it
+    assert _unseal(cache) == good  # rebuilt as a fresh check writes it
     assert _check(repo, caplog)[1] == ["checked 4 entry files, 4 unchanged since the last check"]
 
 
@@ -339,3 +354,83 @@ def test_a_cache_that_cannot_be_written_costs_time_not_the_check(tmp_path, caplo
         f"'{blocked.parent / ('.sha256.json.' + str(os.getpid()) + '.tmp')}' -> '{blocked}'); "
         "the next run will redo what it held"]
     assert sorted(p.name for p in blocked.parent.iterdir()) == ["check.json", "media", "media.json", "sha256.json"]
+
+
+def _swapped(value):
+    """A JSON value of another type than ``value``."""
+    if isinstance(value, bool):
+        return "yes"
+    if isinstance(value, str):
+        return 123
+    if isinstance(value, (int, float)):
+        return "7"
+    if isinstance(value, list):
+        return {"x": 1}
+    if isinstance(value, dict):
+        return [["x"]]
+    return "none"
+
+
+def _deep(value):
+    """``value`` with every leaf of another type, containers kept."""
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    return _swapped(value)
+
+
+_CORRUPT = {  # how each stored [key, value] pair is damaged
+    "pair": lambda pair: _swapped(pair),
+    "value": lambda pair: [pair[0], _swapped(pair[1])],
+    "fields": lambda pair: [pair[0], {k: _swapped(v) for k, v in pair[1].items()} if isinstance(pair[1], dict)
+                            else [_swapped(v) for v in pair[1]] if isinstance(pair[1], list) else _swapped(pair[1])],
+    "leaves": lambda pair: [pair[0], _deep(pair[1])],
+}
+
+
+@pytest.mark.parametrize("how", sorted(_CORRUPT))
+@pytest.mark.parametrize("section", ["stamp", "checks", "hashes", "media", "pages"])
+def test_wrong_types_in_any_store_section_are_ignored(tmp_path, section, how):
+    """Every section file, every value of the wrong JSON type (sealed again, as a forger would): the build ignores
+    it and makes the same content/."""
+    from scripts.store import FILES
+    repo = make_site_repo(tmp_path / "repo")
+    assert run_build(repo, "--no-mkdocs")[0] == 0
+    content = {p.relative_to(repo.root).as_posix(): p.read_bytes()
+               for p in sorted((repo.root / "content").rglob("*")) if p.is_file()}
+    path = repo.root / ".cache" / FILES[section]
+    data = _unseal(path)
+    assert data["items"], section
+    data["items"] = {name: _CORRUPT[how](pair) for name, pair in data["items"].items()}
+    _seal(path, data)
+    if section != "stamp":  # past the stamp, to the sections a generation run reads
+        os.utime(repo.root / "evidence" / "actors.yaml")
+    code, out = run_build(repo, "--no-mkdocs")
+    assert code == 0, out
+    assert {p.relative_to(repo.root).as_posix(): p.read_bytes()
+            for p in sorted((repo.root / "content").rglob("*")) if p.is_file()} == content
+
+
+@pytest.mark.parametrize("section, edit", [("checks", ("checked", "entry", 2)), ("checks", ("checked", "refs")),
+                                           ("media", ("format",)), ("media", ("size",)), ("stamp", ("files",))])
+def test_a_store_file_edited_by_hand_is_ignored_as_a_whole(tmp_path, caplog, section, edit):
+    """One value changed by hand (not sealed again) and the file is refused before any value is used."""
+    from scripts.store import FILES
+    repo = make_site_repo(tmp_path / "repo")
+    assert run_build(repo, "--no-mkdocs")[0] == 0
+    path = repo.root / ".cache" / FILES[section]
+    data = json.loads(path.read_text("utf-8"))
+    items = data["data"]["items"] if "data" in data else data["items"]  # before the seal: the bare section
+    value = max(items.values(), key=lambda pair: len(json.dumps(pair)))[1]
+    for name in edit[:-1]:
+        value = value[name]
+    value[edit[-1]] = _swapped(value[edit[-1]])
+    path.write_text(json.dumps(data), "utf-8")
+    if section != "stamp":
+        os.utime(repo.root / "evidence" / "actors.yaml")
+    with caplog.at_level(logging.INFO, logger="scripts.store.section"):
+        code, out = run_build(repo, "--no-mkdocs")
+    assert code == 0, out
+    assert f"ignoring the unreadable store file {path} (not sealed as this version writes it: an earlier version's, " \
+        "or edited by hand); it will be rebuilt" in caplog.text

@@ -428,7 +428,7 @@ def test_two_runs_give_the_same_bytes(folder, tmp_path):
         assert a.key == b.key
         for ra, rb in ((a.thumb, b.thumb), (a.display, b.display)):
             assert ra.file.read_bytes() == rb.file.read_bytes()
-    one, two = (json.loads((tmp_path / name / "media.json").read_bytes()) for name in ("one", "two"))
+    one, two = (json.loads((tmp_path / name / "media.json").read_bytes())["data"] for name in ("one", "two"))
     for store in (one, two):  # what the local files looked like (mtime, inode) differs, and only that
         for _, record in store["items"].values():
             assert len(record.pop("seen")) == 2

@@ -348,13 +348,14 @@ def test_a_record_made_from_another_source_is_not_used(tmp_path):
     (folder / f"{b.key}.json").write_bytes(json.dumps(record).encode())
     for name in ("thumb", "display"):
         shutil.copy(folder / f"{g.key}.{name}.webp", folder / f"{b.key}.{name}.webp")
-    store = json.loads((folder.parent / "media.json").read_bytes())
+    from scripts.store.section import _sealed
+    store = json.loads((folder.parent / "media.json").read_bytes())["data"]
     store["items"][b.key] = [b.key, record]
-    (folder.parent / "media.json").write_text(json.dumps(store))
+    (folder.parent / "media.json").write_bytes(_sealed(json.dumps(store).encode()))  # as the store writes it
     again = prepared(tmp_path, good, bad)["dji-xmp.jpg"]
     assert again.unsafe == HOSTILE["dji-xmp.jpg"] and again.original(MediaItem("dji-xmp.jpg", b.sha256, "a")) is None
     assert again == b
-    store = json.loads((folder.parent / "media.json").read_bytes())
+    store = json.loads((folder.parent / "media.json").read_bytes())["data"]
     assert store["items"][b.key][1]["source"] == b.sha256  # the forged record was replaced, not kept
     (folder / f"{b.key}.json").write_bytes(json.dumps(record).encode())  # the per-image file alone, forged
     (folder.parent / "media.json").unlink()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -55,54 +56,44 @@ def _site_repo(root: Path, entries: int = 80):
     return make_site_repo(root, extra)
 
 
-def _start_build(root: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(root), "build"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def _build(root: Path, kill_at: str = "") -> tuple[int, str]:
+    """Run a build in a subprocess; with ``kill_at``, it kills itself (SIGKILL) at that named point."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), EVIDENCE_ARCHIVE_TEST_KILL_AT=kill_at)
+    proc = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "build"], cwd=root, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
-def _wait_for_mkdocs(root: Path, proc: subprocess.Popen, old: set[Path], timeout: float = 60) -> None:
-    """Return once MkDocs has started writing a new temporary site folder (.site-XXXX)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and proc.poll() is None:
-        if set(root.glob(".site-*")) - old:
-            return
-        time.sleep(0.005)
-
-
-def test_killed_build_leaves_previous_site_and_hand_written_files(tmp_path):
-    repo = _site_repo(tmp_path)
+@pytest.mark.parametrize("kill_at, survivor", [("during-mkdocs", "previous"), ("after-exchange", "new"),
+                                               ("while-removing-old", "new")])
+def test_killed_build_leaves_a_whole_site_and_hand_written_files(tmp_path, kill_at, survivor):
+    repo = _site_repo(tmp_path, entries=3)
     for rel, text in HAND.items():
         (repo.root / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo.root / rel).write_text(text, "utf-8")
-    assert run_build(repo)[0] == 0
+    assert _build(repo.root) == (0, ANY)
     site = repo.root / "site"
     before, hand = _digest(site), _hand_written(repo)
     assert set(HAND) - {"content/" + k for k in hand} == set()
-    killed = 0
-    for n, when in enumerate([0.3, 1.0, "mkdocs"]):
-        # every run would change every page: a partial result could not pass for the previous one
-        first = repo.root / "evidence/entries/2016/2016-synthetic-000.yaml"
-        first.write_text(ENTRY.format(n=0, edit=f" (edit {n})", month=1, day=1, added=1), "utf-8")
-        old = set(repo.root.glob(".site-*"))  # a build killed inside MkDocs leaves its temporary folder
-        proc = _start_build(repo.root)
-        if when == "mkdocs":
-            _wait_for_mkdocs(repo.root, proc, old)
-        else:
-            time.sleep(when)
-        if proc.poll() is not None:  # a fast machine finished first: that build is the new baseline
-            assert proc.wait() == 0, proc.stdout.read().decode()
-            before, hand = _digest(site), _hand_written(repo)
-            continue
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        killed += 1
-        assert _digest(site) == before, f"site/ changed after a kill at {when}"
-        assert _hand_written(repo) == hand, f"a hand-written file changed after a kill at {when}"
-        assert not [p for p in site.rglob("*") if p.name.startswith(".") or p.name.endswith(".tmp")]
-    assert killed >= 2, "the builds finished before they could be killed: give them more entries"
-    assert run_build(repo)[0] == 0  # the next build removes the folders that killed builds left behind
+    # the edit changes every page: a partial result could not pass for the previous site or the new one
+    first = repo.root / "evidence/entries/2016/2016-synthetic-000.yaml"
+    first.write_text(ENTRY.format(n=0, edit=" (edited)", month=1, day=1, added=1), "utf-8")
+    code, out = _build(repo.root, kill_at)
+    assert code == -signal.SIGKILL, out
+    killed = _digest(site)
+    assert _hand_written(repo) == hand, f"a hand-written file changed after a kill at {kill_at}"
+    left = list(repo.root.glob(".site-*"))
+    assert len(left) == 1 and (left[0] / ".evidence-archive-build").is_file()  # marked: the next build may remove it
+    bad = repo.entry("2099-zz-bad", "type: nope\n", year="2099")
+    assert _build(repo.root)[0] == 1  # a next build that fails its check leaves that site/ too
+    assert _digest(site) == killed
+    bad.unlink()
+    assert _build(repo.root) == (0, ANY)  # the next build removes what the killed one left behind
     assert not list(repo.root.glob(".site-*"))
+    new = _digest(site)
+    assert new != before
+    assert killed == (before if survivor == "previous" else new), f"site/ is not whole after a kill at {kill_at}"
+    assert _hand_written(repo) == hand
     assert (site / "media" / "README.txt").read_text("utf-8") == HAND["content/media/README.txt"]
 
 
@@ -186,3 +177,49 @@ def test_failed_build_leaves_everything_as_it_was(tmp_path, phase):
     if phase == "check":
         assert _digest(repo.root / "content") == content
     assert not [p for p in repo.root.glob(".site-*")]
+
+
+def _start(root: Path, log: Path, **env) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO), **env)
+    return subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(root), "build"], cwd=root, env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def test_a_second_build_waits_for_the_first(tmp_path):
+    from scripts.publish.lock import build_lock
+    repo = _site_repo(tmp_path, entries=3)
+    log = tmp_path / "build.log"
+    with build_lock(repo.root / ".cache"):  # a build of this archive is running: this process
+        proc = _start(repo.root, log)
+        waiting = f"INFO: waiting for another build of this archive (PID {os.getpid()}) to finish"
+        for _ in range(1200):  # up to a minute on a busy machine
+            if waiting in log.read_text("utf-8") or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert waiting in log.read_text("utf-8").splitlines()
+        assert proc.poll() is None and not (repo.root / "site").exists()  # nothing written while it waits
+    assert proc.wait(timeout=300) == 0, log.read_text("utf-8")
+    assert (repo.root / "site" / "index.html").is_file()
+
+
+def test_a_build_that_waited_too_long_gives_up_and_says_why(tmp_path):
+    from scripts.publish.lock import build_lock
+    repo = _site_repo(tmp_path, entries=3)
+    with build_lock(repo.root / ".cache"):
+        proc = _start(repo.root, tmp_path / "build.log", EVIDENCE_ARCHIVE_LOCK_TIMEOUT="0.5")
+        assert proc.wait(timeout=120) == 1
+    assert (tmp_path / "build.log").read_text("utf-8").splitlines()[-1] == (
+        f"error: another build of this archive (PID {os.getpid()}) is still running after 0.5 s; "
+        "wait for it to finish, then run the build again; nothing was changed")
+    assert not (repo.root / "site").exists() and not (repo.root / "content" / ".generated.json").exists()
+
+
+def test_two_builds_at_once_both_succeed(tmp_path):
+    repo = _site_repo(tmp_path, entries=3)
+    procs = [_start(repo.root, tmp_path / f"build-{n}.log") for n in range(2)]
+    for n, proc in enumerate(procs):
+        assert proc.wait(timeout=300) == 0, (tmp_path / f"build-{n}.log").read_text("utf-8")
+    built = _digest(repo.root / "site")
+    assert run_build(repo)[0] == 0 and _digest(repo.root / "site") == built  # whole: what one build makes
+    assert not list(repo.root.glob(".site-*"))
+    assert not [p for p in (repo.root / "content").rglob("*") if p.name.endswith(".tmp")]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -226,3 +228,98 @@ def test_a_dirty_rebuild_keeps_its_links_and_replaces_stale_copies(tmp_path):
     assert _link(root, allowed) == 2
     assert (root / "site/media/original/a.png").stat().st_ino == first
     assert (root / "site/media/original/b.png").read_bytes() == (root / "evidence/media/a.png").read_bytes()
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fault", ["replace", "write"])
+def test_a_full_disk_is_one_clear_error_and_leaves_no_temporary_file(tmp_path, monkeypatch, fault):
+    Writer(tmp_path).write([Output("a.md", b"x"), Output("b/c.md", b"y")])
+    before = _files(tmp_path)
+    if fault == "replace":
+        monkeypatch.setattr(os, "replace", _no_space)
+    else:  # the temporary file is created, then the disk fills while it is written
+        def half_written(self, data):
+            with open(self, "wb") as f:
+                f.write(data[:1])
+            _no_space()
+        monkeypatch.setattr(Path, "write_bytes", half_written)
+    with pytest.raises(BuildError) as exc:
+        Writer(tmp_path).write([Output("a.md", b"x2"), Output("b/c.md", b"y2"), Output("d.md", b"z")])
+    assert str(exc.value) == "cannot write content/a.md: [Errno 28] No space left on device; nothing else was changed"
+    monkeypatch.undo()
+    assert _files(tmp_path) == before  # no .a.md.PID.tmp left, empty or not, and nothing else changed
+    assert Writer(tmp_path).write([Output("a.md", b"x2"), Output("b/c.md", b"y2"), Output("d.md", b"z")]).written == 3
+
+
+def test_a_fault_part_way_says_what_was_done_and_the_next_run_finishes(tmp_path, monkeypatch):
+    Writer(tmp_path).write([Output("a.md", b"x"), Output("b.md", b"y")])
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: _no_space() if str(dst).endswith("b.md") else real(src, dst))
+    with pytest.raises(BuildError) as exc:
+        Writer(tmp_path).write([Output("a.md", b"x2"), Output("b.md", b"y2")])
+    assert str(exc.value) == ("cannot write content/b.md: [Errno 28] No space left on device; "
+                              "1 other generated file was changed; the next build finishes the job")
+    monkeypatch.undo()
+    Writer(tmp_path).write([Output("a.md", b"x2"), Output("b.md", b"y2")])
+    assert _files(tmp_path) == {".generated.json": ANY, "a.md": b"x2", "b.md": b"y2"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_read_only_folder_is_one_clear_error(tmp_path, monkeypatch):
+    # root ignores permissions: simulate what a read-only content/ gives everyone else
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    with pytest.raises(BuildError) as exc:
+        Writer(tmp_path).write([Output("entries/a.md", b"x")])
+    assert str(exc.value) == ("cannot write content/entries/a.md: [Errno 30] Read-only file system; "
+                              "nothing else was changed")
+
+
+def test_two_writers_never_share_a_temporary_file(tmp_path, monkeypatch):
+    seen = []
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (seen.append(Path(src).name), real(src, dst)))
+    Writer(tmp_path).write([Output("a.md", b"x")])
+    assert seen == [f".a.md.{os.getpid()}.tmp", f"..generated.json.{os.getpid()}.tmp"]
+
+
+@pytest.mark.parametrize("manifest", ['["a.md"]', '"a.md"', '{"a.md": 3}', '{"a.md": ["x"]}', '{"a.md": null}',
+                                      '{"../../x.md": "' + "0" * 64 + '"}', '{"a.md": "not a digest"}', "{bad json"])
+def test_a_manifest_of_the_wrong_shape_is_ignored_with_a_log_line(tmp_path, caplog, manifest):
+    (tmp_path / ".generated.json").write_text(manifest)
+    (tmp_path / "a.md").write_text("hand-written")
+    stats = Writer(tmp_path).write([Output("b.md", b"y")])
+    assert stats.written == 1 and stats.removed == 0
+    assert (tmp_path / "a.md").read_text() == "hand-written"
+    assert "ignoring" in caplog.text and ".generated.json" in caplog.text
+    assert json.loads((tmp_path / ".generated.json").read_text()) == {"b.md": Output("b.md", b"y").digest()}
+
+
+@pytest.mark.parametrize("digest", ["key:anything", "0" * 64])
+def test_a_manifest_listing_hand_written_pages_deletes_nothing(tmp_path, caplog, digest):
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries/mine.md").write_text("hand-written")
+    (tmp_path / ".generated.json").write_text(json.dumps({"entries/mine.md": digest, "index.md": digest}))
+    (tmp_path / "index.md").write_text("my home page")
+    assert Writer(tmp_path).write([]).removed == 0
+    assert (tmp_path / "index.md").read_text() == "my home page"
+    assert (tmp_path / "entries/mine.md").read_text() == "hand-written"
+    assert "kept content/entries/mine.md: it changed since it was generated" in caplog.text
+
+
+def test_a_manifest_listing_a_hand_written_page_never_overwrites_it(tmp_path):
+    (tmp_path / "index.md").write_text("my home page")
+    (tmp_path / ".generated.json").write_text(json.dumps({"index.md": "key:anything"}))
+    with pytest.raises(BuildError) as exc:
+        Writer(tmp_path).write([Output("index.md", b"generated")])
+    assert str(exc.value) == ("content/index.md was edited by hand since it was generated; "
+                              "edit the evidence log instead, or delete the file")
+    assert (tmp_path / "index.md").read_text() == "my home page"

@@ -71,3 +71,18 @@ def test_edit_is_served_without_restart(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
+
+
+def test_a_busy_port_is_reported_and_fails(tmp_path):
+    repo = make_site_repo(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "scripts", "--root", str(repo.root), "serve",
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, capture_output=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stdout.decode().splitlines() == [
+        f"error: cannot serve on 127.0.0.1:{port}: the port is in use (another preview?); "
+        "stop it, or choose another port with --dev-addr"]
+    assert b"Traceback" not in proc.stderr

@@ -196,6 +196,23 @@ def test_two_builds_give_the_same_bytes(tmp_path, monkeypatch):
         assert _tree_digest(a.root / sub) == _tree_digest(b.root / sub)
 
 
+def test_the_time_zone_changes_no_byte(tmp_path):
+    """The build date in the sitemap is the newest `added` day in UTC, whatever TZ says (Sydney is UTC+11 then)."""
+    from conftest import REPO
+    trees = {}
+    for tz in ("UTC", "AEST-10AEDT,M10.1.0,M4.1.0/3"):  # Australia/Sydney's rule, without needing tzdata
+        repo = make_site_repo(tmp_path / tz[:4])
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        proc = subprocess.run([sys.executable, "-m", "scripts", "--root", str(repo.root), "build"], cwd=repo.root,
+                              env=dict(env, TZ=tz, PYTHONPATH=str(REPO)), capture_output=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+        trees[tz] = (read(repo, "sitemap.xml"), _tree_digest(repo.root / "site"))
+    (utc_map, utc), (sydney_map, sydney) = trees.values()
+    assert "<lastmod>2026-11-03</lastmod>" in utc_map  # the newest `added` of the fixtures
+    assert sydney_map == utc_map
+    assert sydney == utc
+
+
 def test_failed_build_keeps_previous_site_and_hand_written_pages(tmp_path):
     repo = make_site_repo(tmp_path)
     assert run_build(repo)[0] == 0
@@ -277,18 +294,37 @@ def test_images_earlier_versions_wrote_into_content_are_removed(tmp_path):
     assert sorted("media/" + rel for rel in _media_inodes(repo)) == sorted(_links(repo))
 
 
+def _dead_pid() -> int:
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    return gone.pid
+
+
+def _marked(parent: Path, pid: int, token: str, marker: str | None = None) -> Path:
+    """A temporary folder as a build makes it: named after its PID and token, with the marker naming both."""
+    folder = parent / f".site-build-{pid}-{token}"
+    (folder / "site").mkdir(parents=True)
+    (folder / "site" / "index.html").write_text("partial")
+    text = f"evidence-archive temporary build folder\npid {pid}\ntoken {token}\n" if marker is None else marker
+    (folder / ".evidence-archive-build").write_text(text)
+    return folder
+
+
 def test_folders_left_by_killed_builds_are_removed(tmp_path, caplog):
     repo = make_site_repo(tmp_path)
     assert run_build(repo)[0] == 0
-    gone = subprocess.Popen([sys.executable, "-c", ""])
-    gone.wait()
-    stale = [f".site-build-{gone.pid}-k1ll3d00", f".site-old-{gone.pid}", ".site-x1y2z3w4"]
-    kept = [f".site-build-{os.getpid()}-mine", f".site-build-{os.getppid()}-live", ".site-q1w2e3r4", ".site-notes"]
-    for name in stale + kept:
-        (repo.root / name).mkdir()
-        (repo.root / name / "index.html").write_text("partial")
-    two_hours_ago = time.time() - 7200  # a folder of an earlier version, without a PID, untouched for two hours
-    os.utime(repo.root / ".site-x1y2z3w4", (two_hours_ago, two_hours_ago))
+    dead = _dead_pid()
+    stale = [_marked(repo.root, dead, "0123456789abcdef").name]
+    empty = repo.root / f".site-build-{dead}-fedcba9876543210"  # killed as its marker went, just before the folder
+    empty.mkdir()
+    stale.append(empty.name)
+    kept = [_marked(repo.root, os.getpid(), "00000000000000aa").name,  # a build still running
+            _marked(repo.root, os.getppid(), "00000000000000bb").name,
+            _marked(repo.root, dead, "00000000000000cc", marker="not ours\n").name,  # a marker we did not write
+            _marked(repo.root, dead, "00000000000000dd", marker="").name]
+    unmarked = repo.root / f".site-build-{dead}-00000000000000ee"
+    (unmarked / "site").mkdir(parents=True)  # no marker: not provably ours
+    kept.append(unmarked.name)
     with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
         assert run_build(repo)[0] == 0
     assert sorted(p.name for p in repo.root.glob(".site*")) == sorted(kept)
@@ -297,16 +333,43 @@ def test_folders_left_by_killed_builds_are_removed(tmp_path, caplog):
     assert (repo.root / "site" / "index.html").is_file()
 
 
-def test_previous_site_is_kept_while_site_is_missing(tmp_path):
+def test_user_folders_beside_site_are_never_removed(tmp_path):
+    repo = make_site_repo(tmp_path)
+    dead = _dead_pid()
+    mine = [".site-20261101", ".site-previous", ".site-abcdefgh", f".site-old-{dead}", f".site-build-{dead}-x"]
+    two_hours_ago = time.time() - 7200
+    for name in mine:
+        (repo.root / name).mkdir()
+        (repo.root / name / "index.html").write_text("kept by hand")
+        os.utime(repo.root / name, (two_hours_ago, two_hours_ago))
+    assert run_build(repo)[0] == 0
+    assert run_build(repo)[0] == 0
+    for name in mine:
+        assert (repo.root / name / "index.html").read_text() == "kept by hand", name
+
+
+def test_previous_site_left_between_two_renames_is_restored(tmp_path):
     from scripts.publish.site import remove_leftovers
-    gone = subprocess.Popen([sys.executable, "-c", ""])
-    gone.wait()
-    old = tmp_path / f".site-old-{gone.pid}"  # killed between moving site/ away and moving the new one in
-    old.mkdir()
-    assert remove_leftovers(tmp_path, tmp_path / "site") == []
-    (tmp_path / "site").mkdir()
-    assert remove_leftovers(tmp_path, tmp_path / "site") == [old.name]
-    assert (tmp_path / "site").is_dir()
+    folder = _marked(tmp_path, _dead_pid(), "0123456789abcdef")  # killed where the exchange is not available
+    (folder / "previous").mkdir()
+    (folder / "previous" / "index.html").write_text("the previous site")
+    assert remove_leftovers(tmp_path, tmp_path / "site") == [folder.name]
+    assert (tmp_path / "site" / "index.html").read_text() == "the previous site"
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_site_is_replaced_whole_with_or_without_the_exchange(tmp_path, monkeypatch, exchange):
+    from scripts.publish import site as publish
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo)[0] == 0
+    if not exchange:  # a system without renameat2(RENAME_EXCHANGE): two renames
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    entry = repo.root / "evidence/entries/2017/2017-report.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("Yearly report", "Annual report"), "utf-8")
+    assert run_build(repo)[0] == 0
+    assert "Annual report" in read(repo, "entries/2017-report/index.html")
+    assert not list(repo.root.glob(".site-*")) and not (repo.root / "site" / ".evidence-archive-build").exists()
 
 
 def test_deleted_entry_pages_are_removed(tmp_path):

@@ -37,18 +37,20 @@ def test_keys_depend_on_every_part():
 
 
 def test_a_bad_section_file_is_ignored_with_one_log_line(tmp_path, caplog):
+    from scripts.store.section import _sealed
     path = tmp_path / "s.json"
     cases = {b'{"format": 2, "items": {': "ignoring the unreadable store file",
-             json.dumps({"format": FORMAT - 1, "salt": "", "items": {}}).encode(): "not written by this version",
-             b"[1, 2]": "not written by this version",
-             json.dumps({"format": FORMAT, "salt": "", "items": []}).encode(): "not written by this version"}
+             _sealed(json.dumps({"format": FORMAT - 1, "salt": "", "items": {}}).encode()): "not written by this version",
+             _sealed(b"[1, 2]"): "not written by this version",
+             _sealed(json.dumps({"format": FORMAT, "salt": "", "items": []}).encode()): "not written by this version",
+             json.dumps({"format": FORMAT, "salt": "", "items": {}}).encode(): "not sealed as this version writes it"}
     for data, words in cases.items():
         path.write_bytes(data)
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="scripts.store"):
             assert Section(path).items == {}
         assert len(caplog.messages) == 1 and words in caplog.messages[0]
-    path.write_text(json.dumps({"format": FORMAT, "salt": "", "items": {"a": "not a pair", "b": [1]}}))
+    path.write_bytes(_sealed(json.dumps({"format": FORMAT, "salt": "", "items": {"a": "not a pair", "b": [1]}}).encode()))
     s = Section(path)
     assert s.get("a", "x") is None and s.get("b", 1) is None
 

@@ -1,7 +1,8 @@
 """Put what was rendered on disk and build the site.
 
 output  the one writer: every generated file under content/ goes through it, never a hand-written one
-site    MkDocs (strict) into a temporary folder that replaces site/ only when it succeeds
+site    MkDocs (strict) into a marked temporary folder, exchanged with site/ in one step when it succeeds
+lock    one build of an archive at a time (a second one waits)
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
 serve   the live preview
 """

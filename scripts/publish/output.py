@@ -16,14 +16,17 @@ import hashlib
 import json
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..evidence.problems import BuildError
+from ..store.files import replace, replace_with
 
 log = logging.getLogger(__name__)
 MANIFEST = ".generated.json"
+_DIGEST = re.compile(r"[0-9a-f]{64}|key:.+")
 LINKS = "_generated/links.json"  # under content/: path in the site -> source, relative to the repository root
 
 
@@ -80,12 +83,21 @@ class Writer:
         self.previous: dict[str, str] = self._read_manifest()
 
     def _read_manifest(self) -> dict[str, str]:
+        """The last run's manifest, keeping only well-formed records (it only ever vouches, never orders)."""
         try:
-            return json.loads(self.manifest_path.read_text("utf-8"))
+            data = json.loads(self.manifest_path.read_bytes())
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise BuildError(f"{self.manifest_path} is unreadable ({exc}); delete it and the generated folders to start over") from exc
+            log.warning("ignoring content/%s: it is unreadable (%s)", MANIFEST, reason(exc))
+            return {}
+        if not isinstance(data, dict):
+            log.warning("ignoring content/%s: it is not a JSON object of paths and digests", MANIFEST)
+            return {}
+        kept = {rel: digest for rel, digest in data.items() if _record_ok(self.root, rel, digest)}
+        if len(kept) != len(data):
+            log.warning("ignoring %d malformed records in content/%s", len(data) - len(kept), MANIFEST)
+        return kept
 
     def holds(self, rel: str, digest: str) -> bool:
         """True if the last run wrote ``rel`` with this digest and the file is still there."""
@@ -102,64 +114,93 @@ class Writer:
         for out in outputs:
             if out.path in planned:
                 raise BuildError(f"two generated files want the same path: {out.path}")
-            target = safe_target(self.root, out.path)
-            digest = out.digest()
-            exists = target.exists() or target.is_symlink()
-            if exists and out.path not in self.previous and not _holds(target, digest):
-                raise _not_generated(out.path)
-            if exists and self.previous.get(out.path, digest) != digest:
-                self._check_untouched(out.path, target, digest)  # before anything is written
-            planned[out.path] = (out, digest)
+            try:
+                planned[out.path] = (out, self._plan_one(out))
+            except OSError as exc:
+                raise BuildError(f"cannot read content/{out.path}: {reason(exc)}; nothing was changed") from None
         return planned
 
+    def _plan_one(self, out: Output) -> str:
+        """The output's digest, once its target is known to be free or ours."""
+        target = safe_target(self.root, out.path)
+        digest = out.digest()
+        exists = target.exists() or target.is_symlink()
+        if exists and out.path not in self.previous and not _holds(target, digest):
+            raise _not_generated(out.path)
+        if exists and self.previous.get(out.path, digest) != digest:
+            self._check_untouched(out.path, target, digest)  # before anything is written
+        return digest
+
     def write(self, outputs: list[Output]) -> WriteStats:
-        planned = self.plan(outputs)
+        """Write every changed output, remove stale generated files, save the manifest; BuildError on any failure."""
         stats = WriteStats()
-        for rel, (out, digest) in sorted(planned.items()):
-            target = safe_target(self.root, rel)
-            if self.previous.get(rel) == digest and target.is_file() and not target.is_symlink():
-                stats.unchanged += 1
-                continue
-            if out.data is None and out.source is None:  # ``known``: it was there when this build began
-                raise BuildError(f"content/{rel} changed or vanished during the build; run the build again")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            if out.data is not None:
-                tmp.write_bytes(out.data)
-            else:
-                _copy(out.source, tmp)
-            os.replace(tmp, target)
-            stats.written += 1
-        stats.removed = self._remove_stale(set(planned))
-        self._save({rel: d for rel, (_, d) in planned.items()})
+        planned = self.plan(outputs)
+        rel = MANIFEST
+        try:
+            for rel, (out, digest) in sorted(planned.items()):
+                self._write_one(rel, out, digest, stats)
+            kept = self._remove_stale(set(planned), stats)
+            rel = MANIFEST
+            self._save({**kept, **{r: d for r, (_, d) in planned.items()}})
+        except OSError as exc:
+            n = stats.written + stats.removed
+            done = (f"{n} other generated file{'s were' if n != 1 else ' was'} changed; the next build finishes the job"
+                    if n else "nothing else was changed")
+            raise BuildError(f"cannot write content/{rel}: {reason(exc)}; {done}") from None
         return stats
 
-    def _check_untouched(self, rel: str, target: Path, new: str = "") -> None:
-        """Refuse to overwrite a generated file someone edited by hand."""
-        if rel in self.previous and not self.previous[rel].startswith("key:") and target.is_file() \
-                and not target.is_symlink():
-            if _file_digest(target) not in (self.previous[rel], new):
-                raise BuildError(f"content/{rel} was edited by hand since it was generated; "
-                                 "edit the evidence log instead, or delete the file")
+    def _write_one(self, rel: str, out: Output, digest: str, stats: WriteStats) -> None:
+        target = safe_target(self.root, rel)
+        if self.previous.get(rel) == digest and target.is_file() and not target.is_symlink():
+            stats.unchanged += 1
+            return
+        if out.data is None and out.source is None:  # ``known``: it was there when this build began
+            raise BuildError(f"content/{rel} changed or vanished during the build; run the build again")
+        data = out.data
+        replace_with(target, (lambda tmp: tmp.write_bytes(data)) if data is not None else
+                     (lambda tmp: _copy(out.source, tmp)))
+        stats.written += 1
 
-    def _remove_stale(self, keep: set[str]) -> int:
-        removed = 0
+    def _check_untouched(self, rel: str, target: Path, new: str = "") -> None:
+        """Refuse to overwrite a generated file someone edited by hand (or one the manifest cannot vouch for)."""
+        if rel not in self.previous or not target.is_file() or target.is_symlink():
+            return
+        ours = _vouched(target, self.previous[rel]) or _holds(target, new)
+        if not ours:
+            raise BuildError(f"content/{rel} was edited by hand since it was generated; "
+                             "edit the evidence log instead, or delete the file")
+
+    def _remove_stale(self, keep: set[str], stats: WriteStats) -> dict[str, str]:
+        """Remove the files the last run wrote and this one does not, where they hold what was written.
+
+        Return the records of the files that could not be removed, to try again next time.
+        """
+        failed = {}
         for rel, digest in sorted(self.previous.items()):
             if rel in keep:
                 continue
             target = safe_target(self.root, rel)
-            if target.is_file() and not target.is_symlink() and (digest.startswith("key:") or _file_digest(target) == digest):
-                target.unlink()
-                removed += 1
-                _prune_empty(target.parent, self.root)
-            elif target.exists():
+            if not (target.exists() or target.is_symlink()):
+                continue
+            try:
+                ours = _vouched(target, digest)
+            except OSError:
+                ours = False
+            if not ours:
                 log.warning("kept content/%s: it changed since it was generated", rel)
-        return removed
+                continue
+            try:
+                target.unlink()
+            except OSError as exc:
+                log.warning("could not remove content/%s (%s); the next build tries again", rel, reason(exc))
+                failed[rel] = digest
+                continue
+            stats.removed += 1
+            _prune_empty(target.parent, self.root)
+        return failed
 
     def _save(self, manifest: dict[str, str]) -> None:
-        tmp = self.manifest_path.with_name(MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", "utf-8")
-        os.replace(tmp, self.manifest_path)
+        replace(self.manifest_path, (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode("utf-8"))
         self.previous = manifest
 
 
@@ -217,6 +258,30 @@ def _not_generated(rel: str) -> BuildError:
                       "move it away (generated paths belong to the generator)")
 
 
+def _record_ok(root: Path, rel, digest) -> bool:
+    """A manifest record we can use: a path the writer could have written, and a digest of the form it writes."""
+    if not (isinstance(rel, str) and isinstance(digest, str) and _DIGEST.fullmatch(digest)):
+        return False
+    try:
+        safe_target(root, rel)
+    except BuildError:
+        return False
+    return True
+
+
+def _vouched(target: Path, digest: str) -> bool:
+    """True if the manifest's record proves we wrote the file now at ``target``.
+
+    A SHA-256 must match the file's bytes. A ``key:`` record (an image earlier versions linked into
+    content/) cannot be compared: only a hard link, whose bytes live on under another name, is ours to remove.
+    """
+    if not target.is_file() or target.is_symlink():
+        return False
+    if digest.startswith("key:"):
+        return target.stat().st_nlink > 1
+    return _file_digest(target) == digest
+
+
 def _holds(target: Path, digest: str) -> bool:
     """True if ``target`` already holds exactly these bytes (e.g. written before the manifest was saved)."""
     return not digest.startswith("key:") and target.is_file() and not target.is_symlink() and _file_digest(target) == digest
@@ -224,6 +289,11 @@ def _holds(target: Path, digest: str) -> bool:
 
 def _file_digest(path: Path) -> str:
     return Output(path="x", source=path).digest()
+
+
+def reason(exc: Exception) -> str:
+    """What went wrong, without the file name (the message names the file the user knows)."""
+    return f"[Errno {exc.errno}] {exc.strerror}" if getattr(exc, "errno", None) and exc.strerror else str(exc)
 
 
 def _copy(source: Path, dest: Path) -> None:
@@ -236,6 +306,9 @@ def _copy(source: Path, dest: Path) -> None:
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
-    while folder != root and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+    try:
+        while folder != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    except OSError:  # an empty folder left behind costs nothing
+        pass

@@ -11,13 +11,18 @@ Images reach the served site through the same hook as in a build: MkDocs links t
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Callable
+
+from ..evidence.problems import BuildError
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +53,27 @@ def watch(folder: Path, on_change: Callable[[], None], interval: float = 0.3,
             on_change()
 
 
+def check_port(addr: str) -> None:
+    """Raise BuildError unless ``HOST:PORT`` can be listened on now (MkDocs would print a traceback and exit 0)."""
+    host, sep, port = addr.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not port.isdigit() or not host:
+        raise BuildError(f"--dev-addr {addr!r} is not HOST:PORT (e.g. 127.0.0.1:8000)")
+    try:
+        infos = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server does
+            s.bind(infos[0][4])
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise BuildError(f"cannot serve on {addr}: the port is in use (another preview?); "
+                             "stop it, or choose another port with --dev-addr") from None
+        raise BuildError(f"cannot serve on {addr}: {exc.strerror or exc}") from None
+
+
 def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:8000") -> int:
-    """Generate once, start `mkdocs serve`, and regenerate on every change to evidence/."""
+    """Generate once, start `mkdocs serve`, and regenerate on every change to evidence/; its exit code."""
+    check_port(addr)
     regenerate()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", addr,
            "--config-file", str(root / "mkdocs.yml")]
@@ -58,12 +82,15 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
     proc = subprocess.Popen(cmd, cwd=root, env=env)
     log.info("serving on http://%s/ ; edits to evidence/ are picked up (Ctrl-C stops)", addr)
+    stopped = False
     try:
         watch(root / "evidence", regenerate, stop=lambda: proc.poll() is not None)
     except KeyboardInterrupt:
-        pass
+        stopped = True
     finally:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=10)
+    if not stopped and proc.returncode not in (0, -signal.SIGTERM):  # it stopped by itself: say so, and fail
+        raise BuildError(f"mkdocs serve stopped with exit code {proc.returncode}; see its messages above")
     return 0

@@ -1,47 +1,127 @@
-"""Build the site with MkDocs (strict) into a temporary folder, and swap it in place of site/ when it succeeds."""
+"""Build the site with MkDocs (strict) into a temporary folder, and exchange it with site/ when it succeeds.
+
+The temporary folder ``.site-build-PID-TOKEN/`` beside site/ holds a marker file we wrote
+(``.evidence-archive-build``, naming the PID and the token) and the new site in ``site/``. On Linux one
+``renameat2(RENAME_EXCHANGE)`` swaps that folder with site/, so at no instant is site/ absent or partial;
+the previous site is then inside the temporary folder, which is removed. Only folders carrying a valid
+marker are ever removed: a user's ``.site-previous/`` is never touched.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
 import os
 import re
+import secrets
 import shutil
-import tempfile
-import time
+import signal
 from pathlib import Path
 
 from ..evidence.problems import BuildError
+from .output import reason
 
 log = logging.getLogger(__name__)
 
+MARKER = ".evidence-archive-build"
+_TEMP = re.compile(r"\.site-build-(?P<pid>\d+)-(?P<token>[0-9a-f]{16})")
+_RENAME_EXCHANGE = 2  # linux/fs.h
+KILL_AT = "EVIDENCE_ARCHIVE_TEST_KILL_AT"  # tests only: the named point at which the build kills itself
 
-# Temporary folders beside site/: .site-build-PID-XXXX while MkDocs runs, .site-old-PID during the swap;
-# earlier versions made .site-XXXXXXXX (eight random characters) and no PID.
-_LEFTOVER = re.compile(r"\.site-(?:(?P<kind>build|old)-(?P<pid>\d+)(?:-.+)?|[a-z0-9_]{8})")
-LEGACY_AGE = 3600  # seconds untouched after which a leftover without a PID counts as abandoned
+
+def kill_point(name: str) -> None:
+    """Kill this process at the named point when a test asks for it (``EVIDENCE_ARCHIVE_TEST_KILL_AT``)."""
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _marker_text(pid: int, token: str) -> str:
+    return f"evidence-archive temporary build folder\npid {pid}\ntoken {token}\n"
+
+
+def make_temporary(parent: Path) -> Path:
+    """Create ``.site-build-PID-TOKEN/`` in ``parent`` with its marker; return the folder."""
+    pid, token = os.getpid(), secrets.token_hex(8)
+    folder = parent / f".site-build-{pid}-{token}"
+    folder.mkdir()
+    (folder / MARKER).write_text(_marker_text(pid, token), "utf-8")
+    return folder
+
+
+def _ours(entry: os.DirEntry) -> int | None:
+    """The PID of the build that made this folder, if it is one of ours (a valid marker), else None."""
+    match = _TEMP.fullmatch(entry.name)
+    if not match or not entry.is_dir(follow_symlinks=False):
+        return None
+    pid = int(match["pid"])
+    marker = os.path.join(entry.path, MARKER)
+    try:
+        with open(marker, "rb", opener=lambda p, f: os.open(p, f | getattr(os, "O_NOFOLLOW", 0))) as f:
+            text = f.read(1024)
+    except OSError:
+        # an empty folder of ours loses its marker last, just before it goes: removing it loses nothing
+        return pid if _empty(entry.path) else None
+    return pid if text == _marker_text(pid, match["token"]).encode() else None
+
+
+def _empty(path: str) -> bool:
+    try:
+        return not os.listdir(path)
+    except OSError:
+        return False
 
 
 def remove_leftovers(parent: Path, site_dir: Path) -> list[str]:
-    """Delete temporary site folders that builds killed part way left in ``parent``; return their names.
+    """Delete the temporary folders that builds killed part way left in ``parent``; return their names.
 
-    A folder is removed only if the build that made it is gone: its process no longer exists (for
-    names without a PID, the folder has not changed for an hour). ``site_dir`` itself never matches,
-    and a .site-old-PID folder is kept while ``site_dir`` is missing: it is then the previous site.
+    A folder is removed only if it carries our marker and the build that made it is gone. If
+    ``site_dir`` is missing (a kill between the two renames where the exchange is not available), the
+    previous site kept in such a folder is moved back first.
     """
     removed = []
     for entry in sorted(os.scandir(parent), key=lambda e: e.name):
-        match = _LEFTOVER.fullmatch(entry.name)
-        if not match or not entry.is_dir(follow_symlinks=False) or Path(entry.path) == site_dir:
+        pid = _ours(entry)
+        if pid is None or _running(pid):
             continue
-        if match["pid"]:
-            if _running(int(match["pid"])) or (match["kind"] == "old" and not site_dir.exists()):
-                continue
-        elif time.time() - entry.stat(follow_symlinks=False).st_mtime < LEGACY_AGE:
+        folder = Path(entry.path)
+        try:
+            if not site_dir.exists() and (folder / "previous").is_dir():
+                os.rename(folder / "previous", site_dir)
+                log.warning("restored site/ from %s, left behind by a build that was stopped", entry.name)
+            remove_temporary(folder)
+        except OSError as exc:  # it costs only space; the next build tries again
+            log.warning("could not remove %s (%s); the next build tries again", entry.name, reason(exc))
             continue
-        shutil.rmtree(entry.path, ignore_errors=True)
         log.info("removed %s, left behind by a build that was stopped", entry.name)
         removed.append(entry.name)
     return removed
+
+
+def remove_temporary(folder: Path) -> None:
+    """Remove a temporary folder of ours, its marker last (so a kill part way leaves it recognisable)."""
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _remove_tree(Path(entry.path))
+        else:
+            os.unlink(entry.path)
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def _remove_tree(tree: Path) -> None:
+    first = True
+    for entry in sorted(os.scandir(tree), key=lambda e: e.name):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+        if first:
+            kill_point("while-removing-old")
+            first = False
+    tree.rmdir()
 
 
 def _running(pid: int) -> bool:
@@ -57,30 +137,69 @@ def _running(pid: int) -> bool:
     return True
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2``); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(new: Path, site_dir: Path, folder: Path) -> None:
+    """Put ``new`` in place of ``site_dir``; the previous site ends up inside ``folder`` (ours, marked)."""
+    if not site_dir.exists():
+        os.rename(new, site_dir)
+    elif not _exchange(new, site_dir):
+        # no exchange here: two renames; a kill between them is repaired by the next build (remove_leftovers)
+        os.rename(site_dir, folder / "previous")
+        kill_point("between-renames")
+        os.rename(new, site_dir)
+    kill_point("after-exchange")
+
+
 def mkdocs_build(root: Path, site_dir: Path) -> None:
-    """Run MkDocs (strict) into a temporary folder, then swap it in place of ``site_dir``."""
+    """Run MkDocs (strict) into a temporary folder, then exchange it with ``site_dir``."""
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     parent = site_dir.parent
-    remove_leftovers(parent, site_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=parent))
     try:
-        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
+        remove_leftovers(parent, site_dir)
+        folder = make_temporary(parent)
+    except OSError as exc:
+        raise BuildError(f"cannot prepare a temporary folder beside site/ ({reason(exc)}); "
+                         "the previous site/ is unchanged") from None
+    new = folder / "site"
+    try:
+        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(new), strict=True)
         cfg.docs_dir = str(root / "content")
         # snippets resolves base_path from the working directory; pin it to this repository
         cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(root / "content" / "_generated")]
         mk_build(cfg)
+        swap_in(new, site_dir, folder)
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not site_dir.exists() and (folder / "previous").is_dir():
+            os.rename(folder / "previous", site_dir)
+        _remove_quietly(folder)
         if isinstance(exc, BuildError):  # from the hook that links the images in
             raise BuildError(f"{exc}; the previous site/ is unchanged") from exc
         if isinstance(exc, (MkDocsException, SystemExit, OSError)):
             raise BuildError(f"MkDocs build failed: {exc}; the previous site/ is unchanged") from exc
         raise
-    old = parent / f".site-old-{os.getpid()}"
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(tmp, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_quietly(folder)
+
+
+def _remove_quietly(folder: Path) -> None:
+    try:
+        remove_temporary(folder)
+    except OSError as exc:  # the site is in place; what is left is removed by the next build
+        log.warning("could not remove %s (%s); the next build removes it", folder.name, reason(exc))
+

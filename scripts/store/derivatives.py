@@ -55,8 +55,8 @@ class Derivatives:
         if not isinstance(record, dict) or record.get("source") != source:
             return None
         if "problem" in record:
-            return record if isinstance(record["problem"], str) else None
-        if not (RECORD_KEYS <= record.keys() and isinstance(record["unsafe"], (str, type(None)))):
+            return record if isinstance(record["problem"], str) and isinstance(record.get("hint", ""), str) else None
+        if not (RECORD_KEYS <= record.keys() and _typed(record)):
             return None
         return record if all(self._whole(key, record, name) for name in FILES) else None
 
@@ -91,3 +91,15 @@ class Derivatives:
     def save(self) -> bool:
         """Write the records; True if written (False also when nothing changed or the write failed)."""
         return self._section.save()
+
+
+def _typed(record: dict) -> bool:
+    """True if every field of a stored record has the type the decoder writes (a forged one could crash a page)."""
+    from ..media.inspect import MIME  # here: the media package imports the store
+    def count(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    return (isinstance(record["format"], str) and record["format"] in MIME
+            and all(count(record[k]) for k in ("width", "height", "size"))
+            and isinstance(record["animated"], bool) and isinstance(record["unsafe"], (str, type(None)))
+            and all(isinstance(record[k], list) and len(record[k]) == 4 and all(map(count, record[k][:3]))
+                    and isinstance(record[k][3], str) for k in ("thumb", "display")))

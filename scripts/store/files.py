@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
+from typing import Callable
 
 
 def replace(path: Path, data: bytes) -> None:
@@ -13,13 +15,20 @@ def replace(path: Path, data: bytes) -> None:
     The temporary file is named after this process, so two runs sharing a folder never write the
     same one; it is removed when the write fails. Raise OSError on failure.
     """
+    replace_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def replace_with(path: Path, fill: Callable[[Path], None]) -> None:
+    """Like ``replace``, with ``fill(tmp)`` making the temporary file (e.g. a hard link to a source)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        tmp.unlink(missing_ok=True)  # left by a killed process that had this PID
+        fill(tmp)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. a read-only folder: then there is no temporary file either
+            tmp.unlink(missing_ok=True)
         raise
 
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from .files import replace
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # bumped when the layout of a section file changes; files of another format are ignored
+FORMAT = 3  # bumped when the layout of a section file changes; files of another format are ignored
 FILES = {"stamp": "generate.json", "checks": "check.json", "hashes": "sha256.json", "media": "media.json",
          "pages": "pages.json"}  # section -> file in the store's folder; see __init__.py for what each holds
 BLOBS = "media"  # the folder of derivative files
@@ -37,7 +37,7 @@ class Section:
 
     def _read(self) -> dict[str, list]:
         try:
-            data = json.loads(self.path.read_bytes())
+            data = json.loads(_verified(self.path.read_bytes()))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
@@ -46,7 +46,12 @@ class Section:
         if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("items"), dict)):
             log.info("ignoring the store file %s: not written by this version; it will be rebuilt", self.path)
             return {}
-        return data["items"] if data.get("salt") == self.salt else {}
+        if data.get("salt") != self.salt:
+            return {}
+        items = {n: v for n, v in data["items"].items() if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str)}
+        if len(items) != len(data["items"]):
+            log.info("ignoring %d malformed records in %s", len(data["items"]) - len(items), self.path)
+        return items
 
     def get(self, name: str, key: str) -> Any:
         """The value stored for ``name`` under ``key``, or None."""
@@ -78,8 +83,8 @@ class Section:
             return False
         data = {"format": FORMAT, "salt": self.salt, "items": self.items}
         try:
-            replace(self.path, json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                    .encode("utf-8", "surrogatepass"))
+            replace(self.path, _sealed(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                                       .encode("utf-8", "surrogatepass")))
         except OSError as exc:
             log.warning("could not write %s (%s); the next run will redo what it held", self.path, exc)
             return False
@@ -95,6 +100,26 @@ class Section:
         except OSError as exc:
             log.warning("could not remove %s (%s)", self.path, exc)
         self.items, self.changed = {}, False
+
+
+# A section file is {"sha256":"<digest of BODY>","data":BODY}: still plain JSON, and a file damaged or edited
+# by hand (a value of the wrong type, a truncated write) is refused as a whole before any value is used.
+_HEAD, _MID = b'{"sha256":"', b'","data":'
+
+
+def _sealed(body: bytes) -> bytes:
+    return _HEAD + hashlib.sha256(body).hexdigest().encode() + _MID + body + b"}"
+
+
+def _verified(raw: bytes) -> bytes:
+    """The body of a sealed section file; ValueError if it is not one or its digest does not match."""
+    start = len(_HEAD) + 64 + len(_MID)
+    if not (raw.startswith(_HEAD) and raw[len(_HEAD) + 64:start] == _MID and raw.endswith(b"}")):
+        raise ValueError("not sealed as this version writes it: an earlier version's, or edited by hand")
+    body = raw[start:-1]
+    if hashlib.sha256(body).hexdigest().encode() != raw[len(_HEAD):len(_HEAD) + 64]:
+        raise ValueError("its seal does not match: damaged, or edited by hand")
+    return body
 
 
 def open_section(cache: Path, name: str, salt: str = "") -> Section:

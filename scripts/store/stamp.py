@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..evidence.problems import Problem
+from ..evidence.problems import ERROR, WARNING, Problem
 from .section import open_section
 from .digests import inputs_digest, outputs_digest
 
@@ -43,11 +43,27 @@ def _section(root: Path):
 
 
 def _decode(inputs: str, value) -> Stamp | None:
+    """The stored stamp, or None (logged) if any part of it is not of the type it is written with."""
     try:
-        return Stamp(inputs, str(value["outputs"]), int(value["files"]), int(value["entries"]), str(value["epoch"]),
-                     [Problem(*p) for p in value["problems"]])
+        problems = [_problem(p) for p in value["problems"]]
+        fields = value["outputs"], value["files"], value["entries"], value["epoch"]
+        if not (isinstance(value["problems"], list) and all(problems) and _types(fields, (str, int, int, str))):
+            raise TypeError("a field of the wrong type")
     except (TypeError, KeyError, ValueError):
+        if value is not None:
+            log.info("ignoring the stored stamp: it is malformed; generating again")
         return None
+    return Stamp(inputs, *fields, problems)
+
+
+def _problem(p) -> Problem | None:
+    if isinstance(p, list) and len(p) == 6 and _types(p, (str, int, int, str, str, str)) and p[3] in (ERROR, WARNING):
+        return Problem(*p)
+    return None
+
+
+def _types(values, types) -> bool:
+    return all(isinstance(v, t) and not (t is int and isinstance(v, bool)) for v, t in zip(values, types, strict=True))
 
 
 def current(root: Path) -> tuple[str, Stamp | None]:
