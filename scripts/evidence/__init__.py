@@ -2,13 +2,17 @@
 
 files          where the log lives and which files are read
 yamlfile       one YAML file into a node tree with positions
-spec, dates    the building blocks of the format: each checks a node and describes itself
+spec           the building blocks of the format: each checks a node and describes itself;
+scalars,       text, choices, flags, numbers, addresses, references; lists, objects, maps;
+containers,    and dates (open ones too: before/after a date, undated)
+dates
 markup         the Markdown subset allowed in summaries and notes
 schema         the record format, declared once (checker, JSON Schema and format page come from it)
 editor_schema  that declaration as JSON Schema for editors (evidence/schema.json)
 rules          checks beyond one field: per-type rules, references, media files, warnings
+translations   translations only into the site's languages, complete where it requires them
 check          every entry file on its own, over all cores, reusing stored results
-codec          checked values as plain JSON for the store
+codec          a checked entry as a plain JSON row, for the store
 load           the whole log: registries, entries, cross-file checks, media -> Archive
 model          the archive as typed values; problems: PATH:LINE:COL reports
 """
