@@ -65,3 +65,21 @@ def test_keep_forgets_what_is_gone_and_save_writes_only_changes(tmp_path):
     assert not s.save() and (tmp_path / "s.json").stat().st_mtime_ns == mtime
     s.keep(["a"])
     assert s.save() and Section(tmp_path / "s.json").items == {"a": ["k", 1]}
+
+
+def test_a_media_file_rewritten_in_place_with_its_mtime_restored_is_hashed_again(tmp_path):
+    """The hash store keys on size, mtime, ctime and inode: restoring the mtime does not hide a rewrite."""
+    import hashlib
+    import os
+    from scripts.store import Hashes
+    image = tmp_path / "a.png"
+    image.write_bytes(b"first version")
+    cache = tmp_path / ".cache"
+    hashes = Hashes(cache)
+    assert hashes.sha256(image) == hashlib.sha256(b"first version").hexdigest()
+    hashes.save()
+    st = image.stat()
+    image.write_bytes(b"other version")  # same size
+    os.utime(image, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert image.stat().st_size == st.st_size and image.stat().st_mtime_ns == st.st_mtime_ns
+    assert Hashes(cache).sha256(image) == hashlib.sha256(b"other version").hexdigest()
