@@ -58,20 +58,31 @@ def _running(pid: int) -> bool:
 
 
 def mkdocs_build(root: Path, site_dir: Path) -> None:
-    """Run MkDocs (strict) into a temporary folder, then swap it in place of ``site_dir``."""
+    """Run MkDocs (strict) once per site language, each into its own temporary folder, assemble them (the
+    default language at the root, the others in <lang>/), then swap the whole in place of ``site_dir``."""
     from mkdocs.commands.build import build as mk_build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from .. import config as site_config
+    from . import languages
 
     parent = site_dir.parent
     remove_leftovers(parent, site_dir)
+    langs = site_config.languages(root)
+    languages.check_hand_written(root, langs)
     tmp = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=parent))
     try:
-        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
-        cfg.docs_dir = str(root / "content")
-        # snippets resolves base_path from the working directory; pin it to this repository
-        cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(root / "content" / "_generated")]
-        mk_build(cfg)
+        for lang in langs.all:
+            here = languages.prefix(lang, langs)
+            out = tmp if not here else Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-{lang}-", dir=parent))
+            try:
+                mk_build(languages.load(root, lang, out))
+            except BaseException:
+                if here:
+                    shutil.rmtree(out, ignore_errors=True)
+                raise
+            if here:
+                os.replace(out, tmp / here.rstrip("/"))
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, BuildError):  # from the hook that links the images in
