@@ -15,6 +15,8 @@ from ..evidence.problems import BuildError
 from ..render.i18n import NATIVE_NAMES, Lang
 from .output import Writer
 
+SOURCE_LABEL = "Source and evidence files"  # the repository link in the header
+
 
 def prefix(lang: str, langs: site_config.Languages) -> str:
     """The language's folder in content/ and in the site: '' for the default, 'fr/' for French."""
@@ -72,6 +74,7 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.extra["alternate"] = [{"name": NATIVE_NAMES.get(x, x), "lang": x, "link": up + prefix(x, langs),
                                "href": base + prefix(x, langs)} for x in langs.all]
     cfg.extra["default_language"] = langs.default
+    cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
     if not Path(cfg.docs_dir).is_dir():
         raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")
     return cfg

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 import jinja2
+from babel.lists import format_list
 from markupsafe import Markup
 
 from .. import parallel
@@ -267,7 +268,8 @@ class Renderer:
         body = self.env.get_template("home.html.j2").render(
             here="", count=len(a.entries), by_type=[(self._(TYPE_LABELS[t][1]), type_url(t), len(v)) for t, v in
                                                      sorted(a.by_type.items())],
-            actors=len(a.actors), tags=len(a.tags), languages=[self.lang.language(x) for x in languages],
+            actors=len(a.actors), tags=len(a.tags), languages=format_list([self.lang.language(x) for x in languages],
+                                                                            locale=self.lang.locale), language_count=len(languages),
             years=(min(dated), max(dated)) if (dated := [y for y in a.by_year if y]) else None,
             latest=a.latest[:10], feeds=SITE_FEEDS, others=[x for x in self.config.languages.all if x != self.lang.code],
             prefix=self.prefix, default=self.config.languages.default)
