@@ -79,6 +79,11 @@ class Texts:
         return EntryText(t.title, Markup(escape(t.title)), t.summary, Markup(markup.to_html(t.summary)),
                          notes_html, quote, True)
 
+    def title_html(self, e: Entry) -> Markup:
+        """The entry's title alone, for lists (``entry`` also renders its summary and notes)."""
+        t = None if self.default else e.translations.get(self.lang.code)
+        return self.inline(e.title, t.title if t else None)
+
     def _field(self, item, field: str) -> str | None:
         return (item.translations.get(self.lang.code) or {}).get(field) if not self.default else None
 
