@@ -219,6 +219,9 @@ def test_home_pages_lead_to_the_other_languages(built_site):
     assert '<a href="fr/" hreflang="fr" lang="fr" dir="ltr">Français</a>' in en
     assert '<a href="ar/" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in en
     assert '<a href="../" hreflang="en" lang="en" dir="ltr">English</a>' in ar
+    # right under the heading, before any text a reader of another language would have to get through
+    assert en.index('class="ea-languages"') < en.index("Synthetic home page for tests.")
+    assert ar.index('class="ea-languages"') < ar.index("صفحة رئيسية اصطناعية")
     assert "يضم الأرشيف <strong>4</strong> مداخل" in ar  # Arabic plural (few)
     assert "L'archive contient <strong>4</strong> entrées" in read(built_site, "fr", "")
 

@@ -19,7 +19,7 @@ FR = "le la les des appels opérateurs régulateur blocage gratuit internet tél
 AR = "حجب المكالمات الإنترنت المغرب الوكالة الاتصالات قرار المستخدمين".split()
 TYPES = ("article", "statement", "social-post", "petition", "report", "legal", "video")
 PAGES = {
-    "index.md": "# Synthetic archive\n\n--8<-- \"home.md\"\n",
+    "index.md": "# Synthetic archive\n\n--8<-- \"languages.md\"\n\n--8<-- \"home.md\"\n",
     "ban-in-brief.md": "# The ban in brief\n\nSynthetic.\n",
     "methodology.md": "# Methodology\n\n## Corrections\n\nSynthetic.\n",
     "contributing.md": "# Contribute\n\nSynthetic.\n",

@@ -271,9 +271,15 @@ class Renderer:
             actors=len(a.actors), tags=len(a.tags), languages=format_list([self.lang.language(x) for x in languages],
                                                                             locale=self.lang.locale), language_count=len(languages),
             years=(min(dated), max(dated)) if (dated := [y for y in a.by_year if y]) else None,
-            latest=a.latest[:10], feeds=SITE_FEEDS, others=[x for x in self.config.languages.all if x != self.lang.code],
-            prefix=self.prefix, default=self.config.languages.default)
+            latest=a.latest[:10], feeds=SITE_FEEDS)
         return Output(f"{self.prefix}_generated/home.md", (GENERATED + body).encode("utf-8"))
+
+    def languages(self) -> Output:
+        """The other languages' home pages, named in their own language: included at the top of index.md."""
+        body = self.env.get_template("languages.html.j2").render(
+            others=[x for x in self.config.languages.all if x != self.lang.code], prefix=self.prefix,
+            default=self.config.languages.default)
+        return Output(f"{self.prefix}_generated/languages.md", (GENERATED + body).encode("utf-8"))
 
 
 def _entry_pages(r: Renderer, start: int, end: int) -> list[tuple[Output, str]]:
@@ -293,6 +299,6 @@ def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = 
                 if memo:
                     memo.record(page.path, key, page.digest())
         out += r.timeline() + r.types() + r.actors() + r.tags() + r.latest()
-        out.append(r.home())
+        out += [r.home(), r.languages()]
         out.append(formatdoc.render(Lang(code), r.prefix))
     return out
