@@ -187,6 +187,15 @@ def test_missing_translation_shows_the_english_marked(built_site, lang, mark):
     # a tag without a translation, in a list of tags
     lifting = read(built_site, lang, "browse/tags/")
     assert f'<span lang="en" dir="ltr">Lifting</span> <span class="ea-in-en">{mark}</span>' in lifting
+    # an actor's name is translated only where the language writes it differently: no mark
+    actors = read(built_site, lang, "browse/actors/")
+    assert '<a href="operator-a/">Operator A (test)</a>' in actors and mark not in actors
+
+
+@pytest.mark.parametrize("lang, made_with", [("en", "Made with"), ("fr", "Réalisé avec"), ("ar", "أُنجز باستخدام")])
+def test_material_footer_is_in_the_page_language(built_site, lang, made_with):
+    footer = read(built_site, lang, "").split('<div class="md-copyright">')[1].split("</div>")[0]
+    assert footer.split()[:len(made_with.split())] == made_with.split()
 
 
 # Feeds ------------------------------------------------------------------------------------

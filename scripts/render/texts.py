@@ -87,11 +87,13 @@ class Texts:
     def _field(self, item, field: str) -> str | None:
         return (item.translations.get(self.lang.code) or {}).get(field) if not self.default else None
 
+    # An actor's name is translated only where the language writes it differently (Actor.names): without a
+    # translation the name is the same in every language, and is shown unmarked.
     def actor_name(self, a: Actor) -> Markup:
-        return self.inline(a.name, self._field(a, "name"))
+        return Markup(escape(self._field(a, "name") or a.name))
 
     def actor_name_text(self, a: Actor) -> str:
-        return self.plain(a.name, self._field(a, "name"))
+        return self._field(a, "name") or a.name
 
     def actor_description(self, a: Actor) -> Markup:
         return self.inline(a.description, self._field(a, "description")) if a.description else Markup("")
