@@ -20,6 +20,7 @@ from .evidence import Loaded, load_archive
 from .evidence.problems import Report
 from .publish.output import Output, Writer, link_list
 from .render import feeds, pages
+from .render.i18n import Lang
 from .store import stamp
 from .store.digests import code_digest
 from .store.pages import PageMemo
@@ -63,7 +64,11 @@ def generate(root: Path, strict: bool = False) -> Generated:
     result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo)
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    result.outputs += feeds.render(loaded.archive, cfg.base, cfg.site_name, loaded.media, limit=cfg.feed_size)
+    for lang in cfg.languages.all:  # each language's site has its own feeds, under content/<lang>/
+        here = "" if lang == cfg.languages.default else f"{lang}/"
+        result.outputs += [Output(here + o.path, o.data) for o in feeds.render(
+            loaded.archive, cfg.base + here, Lang(lang).gettext(cfg.site_name), loaded.media, limit=cfg.feed_size,
+            lang=lang)]
     result.timings["feeds"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     result.outputs.append(link_list(media.outputs(loaded.archive, loaded.media), Path(root).absolute()))

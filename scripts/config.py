@@ -56,6 +56,11 @@ def _read(root: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def raw(root: Path) -> dict:
+    """mkdocs.yml as data (its !ENV tags resolved), for the per-language MkDocs configurations."""
+    return _read(root)
+
+
 def _languages(archive: dict) -> Languages:
     """The languages in ``extra.archive``; raise BuildError when they are not two-letter codes."""
     default = archive.get("default_language", "en")

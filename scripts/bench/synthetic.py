@@ -19,7 +19,7 @@ FR = "le la les des appels opérateurs régulateur blocage gratuit internet tél
 AR = "حجب المكالمات الإنترنت المغرب الوكالة الاتصالات قرار المستخدمين".split()
 TYPES = ("article", "statement", "social-post", "petition", "report", "legal", "video")
 PAGES = {
-    "index.md": "# Synthetic archive\n\n--8<-- \"home.md\"\n",
+    "index.md": "# Synthetic archive\n\n--8<-- \"languages.md\"\n\n--8<-- \"home.md\"\n",
     "ban-in-brief.md": "# The ban in brief\n\nSynthetic.\n",
     "methodology.md": "# Methodology\n\n## Corrections\n\nSynthetic.\n",
     "contributing.md": "# Contribute\n\nSynthetic.\n",
@@ -99,8 +99,10 @@ def make_archive(root: Path, entries: int, images: int = 0, image_maker=None, se
         (folder / f"e{i:05d}.yaml").write_text(entry_yaml(rng, i, media), "utf-8")
     if site_files_from:
         copy_site_files(site_files_from, root)
-        for name, text in PAGES.items():
-            (root / "content" / name).write_text(text, "utf-8")
+        for lang in ("", "fr/", "ar/"):  # every language of mkdocs.yml needs the hand-written pages
+            (root / "content" / lang).mkdir(parents=True, exist_ok=True)
+            for name, text in PAGES.items():
+                (root / "content" / lang / name).write_text(text, "utf-8")
     return root
 
 

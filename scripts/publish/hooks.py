@@ -15,19 +15,30 @@ from pathlib import Path
 try:
     from scripts.evidence import Paths
     from scripts.publish.output import link_listed
+    from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
     from scripts.evidence import Paths
     from scripts.publish.output import link_listed
+    from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
 
 log = logging.getLogger("mkdocs.plugins.archive")
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Material writes the direction on <body> only: put it on <html> too, with the language."""
+    lang = config.theme["language"]
+    if direction(lang) == "rtl":
+        return output.replace(f'<html lang="{lang}" class="no-js">', f'<html lang="{lang}" dir="rtl" class="no-js">', 1)
+    return output
 
 
 def on_post_build(config) -> None:
     """Link the listed images into the site MkDocs has just written (raise BuildError when one is refused)."""
     kill_point("during-mkdocs")  # the pages are written, the images not yet linked
     paths = Paths(Path(config.config_file_path).resolve().parent)
-    count = link_listed(paths.root, Path(config.docs_dir), Path(config.site_dir), (paths.media, paths.media_cache))
+    count = link_listed(paths.root, Path(config.docs_dir), Path(config.site_dir), (paths.media, paths.media_cache),
+                        listed_in=paths.root / "content")  # every language's site gets its own links
     log.debug("linked %d images into %s", count, config.site_dir)

@@ -216,17 +216,18 @@ def link_list(files: list[Output], root: Path) -> Output:
     return Output(LINKS, (json.dumps(listing, indent=0, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def link_listed(root: Path, docs_dir: Path, site_dir: Path, allowed: tuple[Path, ...]) -> int:
+def link_listed(root: Path, docs_dir: Path, site_dir: Path, allowed: tuple[Path, ...], listed_in: Path | None = None) -> int:
     """Hard-link each file listed in ``docs_dir`` into ``site_dir`` (a byte copy where linking fails); return the count.
 
     A source must lie inside one of the ``allowed`` folders once symbolic links are resolved, and a target inside
     ``site_dir``. If content/ holds a file at a target's address, MkDocs copied it, so it is hand-written: the build
     stops rather than replace it. Otherwise a file already there comes from an earlier rebuild into the same
     folder (`mkdocs serve --dirty`) and is kept if it is the same file, else replaced. Without a list (content/
-    was never generated) there is nothing to link.
+    was never generated) there is nothing to link. ``listed_in``: the folder holding the list when it is not
+    ``docs_dir`` (a translated site, built from content/<lang>/, publishes the images content/ lists).
     """
     try:
-        listing = json.loads((docs_dir / LINKS).read_text("utf-8"))
+        listing = json.loads(((listed_in or docs_dir) / LINKS).read_text("utf-8"))
     except FileNotFoundError:
         return 0
     except (OSError, ValueError) as exc:

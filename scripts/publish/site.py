@@ -165,12 +165,17 @@ def swap_in(new: Path, site_dir: Path, folder: Path) -> None:
 
 
 def mkdocs_build(root: Path, site_dir: Path) -> None:
-    """Run MkDocs (strict) into a temporary folder, then exchange it with ``site_dir``."""
+    """Run MkDocs (strict) once per site language into a marked temporary folder (the default language at
+    its root, the others in <lang>/), then exchange the whole with ``site_dir`` in one step."""
     from mkdocs.commands.build import build as mk_build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .. import config as site_config
+    from . import languages
+
     parent = site_dir.parent
+    langs = site_config.languages(root)
+    languages.check_hand_written(root, langs)
     try:
         remove_leftovers(parent, site_dir)
         folder = make_temporary(parent)
@@ -179,11 +184,12 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
                          "the previous site/ is unchanged") from None
     new = folder / "site"
     try:
-        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(new), strict=True)
-        cfg.docs_dir = str(root / "content")
-        # snippets resolves base_path from the working directory; pin it to this repository
-        cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(root / "content" / "_generated")]
-        mk_build(cfg)
+        for lang in langs.all:
+            here = languages.prefix(lang, langs)
+            out = folder / f"site-{lang}" if here else new  # MkDocs empties its site_dir: not inside new/
+            mk_build(languages.load(root, lang, out))
+            if here:
+                os.replace(out, new / here.rstrip("/"))
         swap_in(new, site_dir, folder)
     except BaseException as exc:
         if not site_dir.exists() and (folder / "previous").is_dir():

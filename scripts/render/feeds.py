@@ -29,6 +29,8 @@ from ..evidence import markup
 from ..evidence.model import Archive, Entry, newest_added
 from ..evidence.schema import TYPE_LABELS
 from ..publish.output import Output
+from .i18n import Lang
+from .texts import Texts
 from .formatting import long_date
 
 KINDS = {"type": "types", "actor": "actors", "tag": "tags"}  # facet kind -> browse/<folder>/
@@ -110,29 +112,30 @@ class _Channel:
     home: str
     rss_url: str
     atom_url: str
-    language: str
+    lang: str = "en"
 
 
 def render(archive: Archive, site_url: str, site_title: str, media: Mapping[str, Any] | None = None,
-           limit: int = 50, language: str = "en") -> list[Output]:
+           limit: int = 50, lang: str = "en") -> list[Output]:
     """Return the root feeds and the RSS + Atom feeds of every type, actor and tag with entries.
 
-    ``language`` (a BCP 47 tag) is the language the feeds are written in, declared in each.
-    """
+    ``lang``: the language of the site at ``site_url``; items take their title and summary from the
+    entry's translation into it (the English, marked "(in English)", where there is none)."""
     if limit < 1:
         raise ValueError(f"feed size must be at least 1 (got {limit})")
     base = clean(site_url).rstrip("/") + "/"
     site_title = clean(site_title)
     ordered = newest_added(archive.entries)
-    items = _Items(archive, base, media or {})
+    texts = Texts(Lang(lang))
+    items = _Items(archive, base, media or {}, texts)
     rss, atom, jsonf = site_feed_paths()
-    root = _Channel(site_title, f"Newest additions to {site_title}", site_title, base, base + rss, base + atom,
-                    language)
+    root = _Channel(site_title, texts.lang.gettext("Newest additions to %(site)s") % {"site": site_title}, site_title,
+                    base, base + rss, base + atom, lang)
     root_items = [items.get(e) for e in ordered[:limit]]
     outputs = [Output(rss, _rss(root, root_items)), Output(atom, _atom(root, root_items)),
                Output(jsonf, _json_feed(root, base + jsonf, root_items))]
     for (kind, id), entries in sorted(_facets(ordered, limit).items()):
-        channel = _facet_channel(archive, base, site_title, kind, id, language)
+        channel = _facet_channel(archive, base, site_title, kind, id, texts)
         facet_items = [items.get(e) for e in entries]
         rss_path, atom_path = facet_feed_paths(kind, id)
         outputs += [Output(rss_path, _rss(channel, facet_items)), Output(atom_path, _atom(channel, facet_items))]
@@ -159,32 +162,34 @@ def _facets(ordered: list[Entry], limit: int) -> dict[tuple[str, str], list[Entr
     return groups
 
 
-def _label(archive: Archive, kind: str, id: str) -> str:
+def _label(archive: Archive, kind: str, id: str, texts: Texts) -> str:
     """The name readers see for a type, actor or tag (the id when the registry lacks it)."""
     if kind == "actor":
         actor = archive.actors.get(id)
-        return clean(actor.name) if actor else clean(id)
+        return clean(texts.actor_name_text(actor)) if actor else clean(id)
     if kind == "tag":
         tag = archive.tags.get(id)
-        return clean(tag.label) if tag else clean(id)
-    return TYPE_LABELS[id][0] if id in TYPE_LABELS else clean(id)
+        return clean(texts.tag_label_text(tag)) if tag else clean(id)
+    return texts.lang.gettext(TYPE_LABELS[id][0]) if id in TYPE_LABELS else clean(id)
 
 
-def _facet_channel(archive: Archive, base: str, site_title: str, kind: str, id: str, language: str) -> _Channel:
-    label = _label(archive, kind, id)
+def _facet_channel(archive: Archive, base: str, site_title: str, kind: str, id: str, texts: Texts) -> _Channel:
+    label = _label(archive, kind, id, texts)
+    kind_label = texts.lang.gettext(KIND_LABELS[kind])
     rss_path, atom_path = facet_feed_paths(kind, id)
-    return _Channel(title=f"{site_title}: {KIND_LABELS[kind]}: {label}",
-                    description=f"Newest additions to {site_title} for {KIND_LABELS[kind].lower()} '{label}'",
+    return _Channel(title=f"{site_title}: {kind_label}: {label}",
+                    description=texts.lang.gettext("Newest additions to %(site)s for %(kind)s '%(label)s'")
+                    % {"site": site_title, "kind": kind_label.lower(), "label": label},
                     site=site_title,
                     home=base + clean(f"browse/{KINDS[kind]}/{id}/"), rss_url=base + clean(rss_path),
-                    atom_url=base + clean(atom_path), language=language)
+                    atom_url=base + clean(atom_path), lang=texts.lang.code)
 
 
 class _Items:
     """Builds each entry's ``_Item`` on first use only: most entries of a large archive are in no feed."""
 
-    def __init__(self, archive: Archive, base: str, media: Mapping[str, Any]):
-        self.archive, self.base, self.media = archive, base, media
+    def __init__(self, archive: Archive, base: str, media: Mapping[str, Any], texts: Texts):
+        self.archive, self.base, self.media, self.texts = archive, base, media, texts
         self.cache: dict[str, _Item] = {}
 
     def get(self, e: Entry) -> _Item:
@@ -194,17 +199,19 @@ class _Items:
         return item
 
     def _make(self, e: Entry) -> _Item:
-        summary = clean(e.summary)
+        text = self.texts.entry(e)
+        summary = clean(text.summary)
         added = _midnight(e.added)
         # A correction dated before the entry was added (a typo in the log) must not predate publication.
         updated = max([added] + [_midnight(c.date.first_day()) for c in e.corrections])
         # Atom refuses an empty title; one made only of control characters falls back to the id.
-        return _Item(url=self.base + clean(e.url), title=clean(e.title).strip() or clean(e.id),
-                     summary=summary, html=_about(e) + markup.to_html(summary), when=added, updated=updated,
+        return _Item(url=self.base + clean(e.url), title=clean(text.title).strip() or clean(e.id),
+                     summary=summary, html=_about(e, self.texts.lang) + markup.to_html(summary), when=added,
+                     updated=updated,
                      publisher=clean(e.source.publisher), categories=self._categories(e), thumb=self._thumb(e))
 
     def _categories(self, e: Entry) -> tuple[_Category, ...]:
-        return tuple(_Category(self.base + f"browse/{KINDS[kind]}/", clean(id), _label(self.archive, kind, id))
+        return tuple(_Category(self.base + f"browse/{KINDS[kind]}/", clean(id), _label(self.archive, kind, id, self.texts))
                      for kind, id in _facet_keys(e))
 
     def _thumb(self, e: Entry) -> _Thumb | None:
@@ -221,14 +228,15 @@ def _midnight(day) -> datetime:
     return datetime.combine(day, time(0), timezone.utc)
 
 
-def _about(e: Entry) -> str:
+def _about(e: Entry, lang: Lang) -> str:
     """The item's first paragraph: the evidence's date, as the pages write it, and its source as a link."""
-    parts = [f"Evidence dated {escape(long_date(e.date, e.date_approximate))}"]
+    parts = [escape(lang.gettext("Evidence dated %(date)s") % {"date": long_date(e.date, e.date_approximate, lang)})]
     publisher, address = clean(e.source.publisher).strip(), clean(e.source.url)
     if address:  # the checker only lets http(s) addresses through
-        parts.append(f'Source: <a href="{escape(address)}" rel="nofollow noopener">{escape(publisher or address)}</a>')
+        parts.append(f'{escape(lang.gettext("Source:"))} <a href="{escape(address)}" rel="nofollow noopener">'
+                     f'{escape(publisher or address)}</a>')
     elif publisher:
-        parts.append(f"Source: {escape(publisher)}")
+        parts.append(f"{escape(lang.gettext('Source:'))} {escape(publisher)}")
     return "<p>" + " · ".join(parts) + "</p>"
 
 
@@ -298,8 +306,8 @@ def _generator(channel: _Channel, items: list[_Item], self_url: str, mime: str, 
     fg.generator("")  # feedgen's default names its version: a library upgrade would change every feed
     fg.id(channel.atom_url)
     fg.title(channel.title)
-    fg.language(channel.language)  # RSS <language>, Atom xml:lang
     fg.description(channel.description)  # RSS <description> and Atom <subtitle>
+    fg.language(channel.lang)  # RSS <language> and the Atom feed's xml:lang
     fg.author(name=channel.site)  # Atom needs an author for entries that name no publisher
     fg.link(href=self_url, rel="self", type=mime)
     fg.link(href=channel.home, rel="alternate", type="text/html")  # last: feedgen makes it the RSS <link>
@@ -335,6 +343,6 @@ def _json_item(item: _Item) -> dict:
 
 def _json_feed(channel: _Channel, feed_url: str, items: list[_Item]) -> bytes:
     feed = {"version": JSON_FEED_VERSION, "title": channel.title, "description": channel.description,
-            "language": channel.language,
+            "language": channel.lang,
             "home_page_url": channel.home, "feed_url": feed_url, "items": [i.json() for i in items]}
     return (json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -4,56 +4,45 @@ from __future__ import annotations
 
 import hashlib
 import json
+from html import escape
 from datetime import date
 from pathlib import PurePath
 
 from markupsafe import Markup
 
 from ..evidence.dates import PartialDate
+from babel.numbers import format_decimal
+
+from .i18n import Lang
 
 RTL = {"ar", "fa", "he", "ur", "yi", "ps", "dv", "ku", "sd", "ug"}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 def direction(lang: str) -> str:
     return "rtl" if lang in RTL else "ltr"
 
 
-def _date(d: PartialDate, approximate: bool, month_chars: int, approx: str) -> str:
-    if d.bound == "undated":
-        return "undated"
-    text = str(d.year)
-    if d.month:
-        text = f"{MONTHS[d.month - 1][:month_chars]} {text}"
-    if d.day:
-        text = f"{d.day} {text}"
-    if d.bound:
-        text = f"{d.bound} {text}"
-    return text + (approx if approximate else "")
+QUALIFIERS = {"": "%(n)s", "about": "about %(n)s", "at_least": "at least %(n)s", "more_than": "more than %(n)s"}
 
 
-QUALIFIERS = {"": "", "about": "about ", "at_least": "at least ", "more_than": "more than "}
+def count_text(count: int, qualifier: str = "", lang: Lang = Lang()) -> str:
+    """'5,000', or 'more than 5,000' when the source gives no exact count (in the page's language)."""
+    return lang.gettext(QUALIFIERS[qualifier]) % {"n": lang.number(count)}
 
 
-def count_text(count: int, qualifier: str = "") -> str:
-    """'5,000', or 'more than 5,000' when the source gives no exact count."""
-    return f"{QUALIFIERS[qualifier]}{count:,}"
-
-
-def long_date(d: PartialDate, approximate: bool) -> str:
+def long_date(d: PartialDate, approximate: bool, lang: Lang = Lang()) -> str:
     """'7 January 2016', 'January 2016' or '2016', with '(approx.)' when the sources are vague."""
-    return _date(d, approximate, 9, " (approx.)")
+    return lang.date(d, approximate)
 
 
-def short_date(d: PartialDate, approximate: bool) -> str:
+def short_date(d: PartialDate, approximate: bool, lang: Lang = Lang()) -> str:
     """'7 Jan 2016', 'Jan 2016' or '2016', for lists."""
-    return _date(d, approximate, 3, " approx.")
+    return lang.date(d, approximate, short=True)
 
 
-def time_tag(d: PartialDate, approximate: bool, short: bool = False) -> Markup:
+def time_tag(d: PartialDate, approximate: bool, short: bool = False, lang: Lang = Lang()) -> Markup:
     """The date in words inside <time datetime=…> (a plain <span> when undated, which has no machine form)."""
-    text = (short_date if short else long_date)(d, approximate)
+    text = escape(lang.date(d, approximate, short))
     machine = d.machine()
     return Markup(f'<time datetime="{machine}">{text}</time>' if machine else f'<span class="ea-undated">{text}</span>')
 
@@ -86,12 +75,15 @@ def type_url(type_: str) -> str:
     return f"browse/types/{type_}/"
 
 
-def filesize(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+def filesize(n: int, lang: Lang = Lang()) -> str:
+    """'812 bytes', '1.5 MB' in the page's language."""
+    if n < 1024:
+        return lang.gettext("%(n)s bytes") % {"n": lang.number(n)}
+    for unit in ("KB", "MB", "GB"):
         n /= 1024
-    return str(n)
+        if n < 1024 or unit == "GB":
+            break
+    return f"{format_decimal(round(n, 1), format='0.0', locale=lang.locale)} {unit}"
 
 
 def _plain(o):
@@ -106,5 +98,5 @@ def _plain(o):
 
 def page_key(*parts) -> str:
     """Digest of everything a page is made from: equal inputs give the same key, in any process."""
-    text = json.dumps(parts, default=_plain, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(parts, default=_plain, ensure_ascii=False, separators=(",", ":"), sort_keys=True)  # translations: any order
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

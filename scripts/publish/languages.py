@@ -1,0 +1,82 @@
+"""One MkDocs configuration per site language, made from mkdocs.yml with that language's overrides.
+
+The default language is built from content/ into the site's root (without content/<lang>/ of the
+others); each other language from content/<lang>/ into <lang>/, with Material's interface in that
+language (its direction, right-to-left for Arabic, comes with it), the navigation labels, site name and
+search language translated, its own site_url, and a language switch to the same page in the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import config as site_config
+from ..evidence.problems import BuildError
+from ..render.i18n import NATIVE_NAMES, Lang
+from .output import Writer
+
+SOURCE_LABEL = "Source and evidence files"  # the repository link in the header
+MADE_WITH = "Made with"  # Material's footer, which its own translations leave in English
+
+
+def prefix(lang: str, langs: site_config.Languages) -> str:
+    """The language's folder in content/ and in the site: '' for the default, 'fr/' for French."""
+    return "" if lang == langs.default else f"{lang}/"
+
+
+def check_hand_written(root: Path, langs: site_config.Languages) -> None:
+    """Raise BuildError naming each hand-written page of the default site that a language lacks."""
+    content = root / "content"
+    generated = set(Writer(content).previous)
+    pages = sorted(p.name for p in content.glob("*.md") if p.name not in generated)
+    missing = [f"content/{lang}/{name}" for lang in langs.others for name in pages
+               if not (content / lang / name).is_file()]
+    if missing:
+        raise BuildError(f"missing hand-written page{'s' if len(missing) > 1 else ''} {', '.join(missing)}: every "
+                         f"language of the site (extra.archive.languages) needs a translation of each page of "
+                         f"content/ ({', '.join(pages)}); the previous site/ is unchanged")
+
+
+def _nav(items, lang: Lang):
+    """The nav of mkdocs.yml with its labels translated."""
+    if isinstance(items, list):
+        return [_nav(x, lang) for x in items]
+    if isinstance(items, dict):
+        return {lang.gettext(k): _nav(v, lang) for k, v in items.items()}
+    return items
+
+
+def load(root: Path, lang: str, site_dir: Path):
+    """The MkDocs config of ``lang``'s site, to be built into ``site_dir``."""
+    from mkdocs.config import load_config
+
+    langs = site_config.languages(root)
+    base = site_config.load(root).base
+    here, content, text = prefix(lang, langs), root / "content", Lang(lang)
+    raw = site_config.raw(root)
+    overrides = {"docs_dir": str(content / here), "site_dir": str(site_dir), "strict": True}
+    if here:
+        overrides.update(site_url=base + here, site_name=text.gettext(str(raw["site_name"])),
+                         site_description=text.gettext(str(raw.get("site_description") or "")) or None,
+                         nav=_nav(raw.get("nav"), text),
+                         # the stylesheets are in content/ once, for every language
+                         extra_css=[f"../{x}" for x in raw.get("extra_css") or []])
+    else:
+        excluded = "".join(f"/{x}/\n" for x in langs.others)
+        overrides["exclude_docs"] = (raw.get("exclude_docs") or "") + excluded
+    cfg = load_config(config_file=str(root / "mkdocs.yml"), **overrides)
+    cfg.theme["language"] = lang
+    # snippets resolves base_path from the working directory; pin it to this language's folder
+    cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(content / here / "_generated")]
+    search = cfg.plugins.get("material/search") or cfg.plugins.get("search")
+    if search is not None and here:  # the default site keeps mkdocs.yml's list (its original titles and quotes)
+        search.config["lang"] = [lang, "en"]  # English for the text shown untranslated
+    up = "../" if here else ""
+    cfg.extra["alternate"] = [{"name": NATIVE_NAMES.get(x, x), "lang": x, "link": up + prefix(x, langs),
+                               "href": base + prefix(x, langs)} for x in langs.all]
+    cfg.extra["default_language"] = langs.default
+    cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
+    cfg.extra["made_with"] = text.gettext(MADE_WITH)  # overrides/partials/copyright.html
+    if not Path(cfg.docs_dir).is_dir():
+        raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")
+    return cfg
