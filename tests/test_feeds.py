@@ -382,7 +382,7 @@ def test_updated_is_the_latest_correction_else_added():
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_feed_declares_its_language(language):
-    out = render(language=language)
+    out = render(lang=language)
     assert len(out) > 10
     for path, data in out.items():
         if path.endswith(".json"):

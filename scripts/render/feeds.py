@@ -232,11 +232,11 @@ def _about(e: Entry, lang: Lang) -> str:
     """The item's first paragraph: the evidence's date, as the pages write it, and its source as a link."""
     parts = [escape(lang.gettext("Evidence dated %(date)s") % {"date": long_date(e.date, e.date_approximate, lang)})]
     publisher, address = clean(e.source.publisher).strip(), clean(e.source.url)
+    source = escape(lang.gettext("Source:"))
     if address:  # the checker only lets http(s) addresses through
-        parts.append(f'{escape(lang.gettext("Source:"))} <a href="{escape(address)}" rel="nofollow noopener">'
-                     f'{escape(publisher or address)}</a>')
+        parts.append(f'{source} <a href="{escape(address)}" rel="nofollow noopener">{escape(publisher or address)}</a>')
     elif publisher:
-        parts.append(f"{escape(lang.gettext('Source:'))} {escape(publisher)}")
+        parts.append(f"{source} {escape(publisher)}")
     return "<p>" + " · ".join(parts) + "</p>"
 
 
