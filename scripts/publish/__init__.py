@@ -1,7 +1,8 @@
 """Put what was rendered on disk and build the site.
 
 output  the one writer: every generated file under content/ goes through it, never a hand-written one
-site    MkDocs (strict) into a marked temporary folder, exchanged with site/ in one step when it succeeds
+site       MkDocs (strict) once per language into a marked temporary folder, exchanged with site/ in one step
+languages  each language's MkDocs configuration, derived from mkdocs.yml; the hand-written pages it needs
 lock    one build of an archive at a time (a second one waits)
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
 serve   the live preview

@@ -1,7 +1,11 @@
 """Render the checked archive: pages (Markdown with HTML bodies for MkDocs), feeds and the format page.
 
 pages       entry pages, browse pages and the home page, from the Jinja templates in templates/
+groups      how listings are grouped (months, open dates, additions, statements first)
 formatting  how pages write dates, sizes, directions and relative addresses
+i18n        one language's interface strings (locales/<lang>.yaml), dates, numbers and language names
+texts       the log's text in the page's language, the English marked where a translation is missing
+msgids      every interface string the code and templates use (for the catalogs' test)
 feeds       RSS, Atom and JSON Feed of the newest additions, and per-facet feeds
 formatdoc   the evidence-format reference page, from the schema declaration
 Nothing here writes a file: every stage returns Outputs for the one writer (publish/output.py).
