@@ -6,7 +6,8 @@ formatting  how pages write dates, sizes, directions and relative addresses
 i18n        one language's interface strings (locales/<lang>.yaml), dates, numbers and language names
 texts       the log's text in the page's language, the English marked where a translation is missing
 msgids      every interface string the code and templates use (for the catalogs' test)
-feeds       RSS, Atom and JSON Feed of the newest additions, and per-facet feeds
+feeds       RSS, Atom and JSON Feed of the newest additions, and per-facet feeds: which items, in which words
+feed_formats  the item and channel records, and how RSS, Atom (feedgen) and JSON Feed write them
 formatdoc   the evidence-format reference page, from the schema declaration
 Nothing here writes a file: every stage returns Outputs for the one writer (publish/output.py).
 """
