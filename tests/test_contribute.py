@@ -178,6 +178,23 @@ def test_new_marks_an_image_with_a_location(repo, capsys, tmp_path):
             "yours, remove it from the image before you commit") in out.splitlines()
 
 
+def test_new_marks_an_image_with_other_metadata_so_that_check_passes(repo, capsys, tmp_path):
+    """A PNG with a text chunk: its original cannot be published, and the file new writes says so."""
+    from PIL import PngImagePlugin
+    png = tmp_path / "notes.png"
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "taken at home")
+    Image.new("RGB", (4, 4), "blue").save(png, pnginfo=info)
+    code, out, _ = run(repo.root, capsys, "new", "screenshot", "--title", "Notes", "--date", "2016", "--media", str(png))
+    assert code == 0
+    path = repo.root / "evidence/entries/2016/2016-notes.yaml"
+    text = path.read_text("utf-8")
+    assert "    publish_original: false  # the original carries a tEXt text chunk: publish only the copies\n" in text
+    code, out, _ = run(repo.root, capsys, "check")
+    assert out.count("error:") == len([line for line in out.splitlines() if "is empty" in line])  # only fields to fill
+    assert "media file" not in out  # the image itself is accepted: only its copies will be published
+
+
 def test_new_keeps_an_identical_image_and_adds_a_suffix_to_a_taken_id(repo, capsys, tmp_path):
     png = tmp_path / "likes.png"
     Image.new("RGB", (4, 4), "red").save(png)

@@ -24,6 +24,7 @@ from ..evidence import yamlfile
 from ..store import sha256_file
 from ..evidence.problems import Report
 from ..evidence.dates import DateStr, PartialDate
+from ..media.containers import unsafe_parts
 from ..evidence.spec import Ctx, did_you_mean
 
 # Letters that Unicode decomposition does not reduce to ASCII.
@@ -72,6 +73,7 @@ class _Media:
     name: str  # relative to evidence/media/
     sha256: str
     gps: bool
+    unsafe: str = ""  # what else the original holds that the site may not publish (first part found)
 
 
 def quote(value: str) -> str:
@@ -159,6 +161,7 @@ def _check_speaker(root: Path, value: str) -> None:
 
 def _identify(path: Path) -> tuple[str, bool]:
     """Return the image format Pillow finds in the file's bytes, and whether it carries a GPS location."""
+    # (what else it carries that the site may not publish is media.containers' verdict: see _plan_media)
     from PIL import Image, UnidentifiedImageError
 
     accepted = "JPEG, PNG, WebP, GIF, TIFF or AVIF"
@@ -199,7 +202,8 @@ def _plan_media(root: Path, files: list[Path], year: str) -> list[_Media]:
         if (other and other.sha256 != digest) or (dest.exists() and (not dest.is_file() or sha256_file(dest) != digest)):
             raise InputError(f"--media: evidence/media/{name} already exists and is a different file "
                              "(rename your file)")
-        planned[name] = _Media(source, name, digest, gps)
+        unsafe = "" if gps else next(iter(unsafe_parts(fmt, source.read_bytes())), "")
+        planned[name] = _Media(source, name, digest, gps, unsafe)
     return list(planned.values())
 
 
@@ -251,6 +255,8 @@ def render(req: Request, added: date, modeline: str, media: list[_Media]) -> tup
             add('    # captured: "2016-02-28T12:30:00+01:00"  # uncomment: when it was taken, with a timezone')
             if item.gps:
                 add("    publish_original: false  # the original carries a GPS location: publish only the copies")
+            elif item.unsafe:
+                add(f"    publish_original: false  # the original carries {item.unsafe}: publish only the copies")
     add("# notes: |  # uncomment to say where sources disagree: name each source and what it says")
     return "\n".join(lines) + "\n", to_fill
 
