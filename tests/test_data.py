@@ -172,3 +172,31 @@ def test_manifest_never_reads_outside_the_copy(tmp_path):
     site.mkdir()
     (site / fixity.MANIFEST).write_text("0" * 64 + "  ../outside.txt\n")
     assert fixity.check(site).missing == ["../outside.txt"]
+
+
+def _og(html: str) -> dict[str, list[str]]:
+    from html.parser import HTMLParser
+
+    found: dict[str, list[str]] = {}
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            key = a.get("property") or a.get("name") or ""
+            if tag == "meta" and (key.startswith("og:") or key.startswith("twitter:")):
+                found.setdefault(key, []).append(a.get("content"))
+    P().feed(html)
+    return found
+
+
+def test_every_page_has_opengraph_in_its_language(site):
+    whole = json.loads((site / "data/entries.json").read_bytes())
+    e = whole["entries"][0]
+    og = _og((site / "entries" / e["id"] / "index.html").read_text("utf-8"))
+    assert og["og:title"] == [e["title"]] and og["og:type"] == ["article"]
+    assert og["og:site_name"] == [whole["archive"]] and og["og:locale"] == ["en_GB"]
+    assert og["og:locale:alternate"] == ["fr_FR", "ar_MA"] and og["twitter:card"] == ["summary"]
+    assert og["og:url"] == [e["page"]] and len(og["og:description"]) == 1
+    fr = _og((site / "fr/entries" / e["id"] / "index.html").read_text("utf-8"))
+    assert fr["og:locale"] == ["fr_FR"] and fr["og:locale:alternate"] == ["en_GB", "ar_MA"]
+    assert _og((site / "ar/index.html").read_text("utf-8"))["og:type"] == ["website"]
