@@ -200,3 +200,38 @@ def test_every_page_has_opengraph_in_its_language(site):
     fr = _og((site / "fr/entries" / e["id"] / "index.html").read_text("utf-8"))
     assert fr["og:locale"] == ["fr_FR"] and fr["og:locale:alternate"] == ["en_GB", "ar_MA"]
     assert _og((site / "ar/index.html").read_text("utf-8"))["og:type"] == ["website"]
+
+
+HOSTILE_TEXT = '</script><script>alert(1)</script><!-- & \u2028 "quoted"'
+
+
+def test_jsonld_is_inert_and_round_trips_hostile_strings():
+    from scripts.evidence.model import Source
+    from scripts.render import jsonld
+
+    e = _entry(title=HOSTILE_TEXT)
+    e.source = Source("https://example.com/a?b=</script>", HOSTILE_TEXT, archive_url="https://web.archive.org/x")
+    tag = jsonld.script(jsonld.document(e, CFG, "fr", HOSTILE_TEXT, [("media/a.png", "0" * 64, "</script>")]))
+    body = tag[len('<script type="application/ld+json">'):-len("</script>\n")]
+    assert "<" not in body and ">" not in body and "&" not in body and "\u2028" not in body
+    doc = json.loads(body)
+    assert doc["name"] == HOSTILE_TEXT and doc["url"] == "https://example.org/a/fr/entries/2016-01-07-x/"
+    assert doc["about"] == {"@type": "NewsArticle", "name": HOSTILE_TEXT, "inLanguage": "fr",
+                            "url": "https://example.com/a?b=</script>", "datePublished": "2016-01",
+                            "publisher": {"@type": "Organization", "name": HOSTILE_TEXT},
+                            "archivedAt": "https://web.archive.org/x"}
+    assert doc["image"] == [{"@type": "ImageObject", "contentUrl": "https://example.org/a/media/a.png",
+                             "sha256": "0" * 64, "caption": "</script>"}]
+
+
+def test_every_entry_page_carries_json_ld_that_parses(site):
+    import re
+    whole = json.loads((site / "data/entries.json").read_bytes())
+    for e in whole["entries"]:
+        for lang in ("", "fr/", "ar/"):
+            html = (site / lang / "entries" / e["id"] / "index.html").read_text("utf-8")
+            found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+            assert len(found) == 1, (lang, e["id"])
+            doc = json.loads(found[0])
+            assert doc["@type"] == "WebPage" and doc["inLanguage"] == (lang.rstrip("/") or "en")
+            assert doc["about"].get("url", "") == e["source"]["url"] and doc["isPartOf"]["name"]
