@@ -19,7 +19,7 @@ from . import media
 from .evidence import Loaded, load_archive
 from .evidence.problems import Report
 from .publish.output import Output, Writer, link_list
-from .render import feeds, pages
+from .render import cite, data, feeds, pages
 from .render.i18n import Lang
 from .store import stamp
 from .store.digests import code_digest
@@ -69,6 +69,7 @@ def generate(root: Path, strict: bool = False) -> Generated:
         result.outputs += [Output(here + o.path, o.data) for o in feeds.render(
             loaded.archive, cfg.base + here, Lang(lang).gettext(cfg.site_name), loaded.media, limit=cfg.feed_size,
             lang=lang)]
+    result.outputs += data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
     result.timings["feeds"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     result.outputs.append(link_list(media.outputs(loaded.archive, loaded.media), Path(root).absolute()))

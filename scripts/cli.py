@@ -29,6 +29,10 @@ EPILOG = {
             "  python -m scripts hash                                   # every entry with media\n"
             "  python -m scripts hash evidence/entries/2016/2016-02-28-likes.yaml\n\n"
             "Run it after replacing an image in evidence/media/: only the sha256 values change in the file.",
+    "verify": "example:\n"
+              "  python -m scripts verify site              # the site you just built\n"
+              "  python -m scripts verify ~/mirror/archive  # a copy: exit 0 only if nothing is missing, altered or added\n\n"
+              "Without this repository, `sha256sum -c --quiet manifest-sha256.txt` in the copy checks the listed files.",
 }
 
 
@@ -62,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     h = add("hash", "Rewrite the sha256 of media items after their image files were replaced.")
     h.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="entry files (default: every entry that has media)")
+    f = add("verify", "Check a copy of the site against its manifest-sha256.txt: every file present, unchanged, and no other.")
+    f.add_argument("folder", type=Path, metavar="DIR", help="the copy's top folder (where manifest-sha256.txt is)")
     return p
 
 

@@ -189,3 +189,26 @@ def bench(args: argparse.Namespace) -> int:
     argv = ["--entries", *map(str, args.entries), "--images", str(args.images), "--runs", str(args.runs)]
     benchmark.main(argv + (["--out", args.out] if args.out else []))
     return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Check a copy of the site against its manifest-sha256.txt; name every missing, altered or extra file."""
+    from .evidence.problems import BuildError
+    from .publish import fixity
+
+    try:
+        verdict = fixity.check(args.folder)
+    except BuildError as exc:
+        _err(f"error: {exc}")
+        return 2
+    for label, paths in (("missing", verdict.missing), ("altered", verdict.altered),
+                         ("not in the manifest", verdict.extra)):
+        for rel in paths:
+            _out(f"{args.folder / rel}: {label}")
+    if verdict.ok:
+        _out(f"{verdict.checked} files checked: the copy matches {fixity.MANIFEST}")
+        return 0
+    n = len(verdict.missing) + len(verdict.altered) + len(verdict.extra)
+    _out(f"{verdict.checked} files listed: {len(verdict.missing)} missing, {len(verdict.altered)} altered, "
+         f"{len(verdict.extra)} not in the manifest ({n} problem{'s' if n != 1 else ''})")
+    return 1

@@ -151,7 +151,9 @@ class _Markup(HTMLParser):
         super().__init__()
         self.live: list[str] = []
         self.scripts: list[str] = []
+        self.data_blocks: list[str] = []  # JSON-LD: data a browser never runs, checked to be inert JSON
         self._in_script = False
+        self._data = False
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
@@ -162,13 +164,14 @@ class _Markup(HTMLParser):
         if tag in ("iframe", "frame", "object", "embed", "applet", "math", "base"):  # Material uses none of these
             self.live.append(f"<{tag}>")
         self._in_script = tag == "script"
+        self._data = self._in_script and dict(attrs).get("type") == "application/ld+json"
 
     def handle_endtag(self, tag):
         self._in_script = False
 
     def handle_data(self, data):
         if self._in_script:
-            self.scripts.append(data)
+            (self.data_blocks if self._data else self.scripts).append(data)
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +189,8 @@ def test_built_site_holds_no_live_markup(hostile_site):
         rel = page.relative_to(site).as_posix()
         assert parser.live == [], rel
         assert not [s for s in parser.scripts if "__pwned" in s], rel
+        for block in parser.data_blocks:  # hostile strings stay inside the JSON: no '<' to end the element
+            assert "<" not in block and isinstance(json.loads(block), dict), rel
     for case in corpus.rendered(CASES):
         assert (site / case["rendered"]["page"] / "index.html").is_file(), case["id"]
 

@@ -6,4 +6,5 @@ languages  each language's MkDocs configuration, derived from mkdocs.yml; the ha
 lock    one build of an archive at a time (a second one waits)
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
 serve   the live preview
+fixity  manifest-sha256.txt (the SHA-256 of every published file) and the check of a copy against it
 """

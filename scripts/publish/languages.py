@@ -37,6 +37,14 @@ def check_hand_written(root: Path, langs: site_config.Languages) -> None:
                          f"content/ ({', '.join(pages)}); the previous site/ is unchanged")
 
 
+OG_LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA"}  # OpenGraph wants language_TERRITORY
+
+
+def og_locale(lang: str) -> str:
+    """The OpenGraph locale of a site language (its own code where none is known)."""
+    return OG_LOCALES.get(lang, lang)
+
+
 def _nav(items, lang: Lang):
     """The nav of mkdocs.yml with its labels translated."""
     if isinstance(items, list):
@@ -75,6 +83,8 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.extra["alternate"] = [{"name": NATIVE_NAMES.get(x, x), "lang": x, "link": up + prefix(x, langs),
                                "href": base + prefix(x, langs)} for x in langs.all]
     cfg.extra["default_language"] = langs.default
+    cfg.extra["og_locale"] = og_locale(lang)  # overrides/main.html: OpenGraph's locale and its alternates
+    cfg.extra["og_alternates"] = [og_locale(x) for x in langs.all if x != lang]
     cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
     cfg.extra["made_with"] = text.gettext(MADE_WITH)  # overrides/partials/copyright.html
     if not Path(cfg.docs_dir).is_dir():

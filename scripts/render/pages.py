@@ -25,7 +25,7 @@ from ..evidence.model import Archive, Entry
 from ..evidence.schema import TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import feeds, formatdoc
+from . import feeds, formatdoc, jsonld
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
@@ -147,7 +147,8 @@ class Renderer:
         body = self.env.get_template("entry.html.j2").render(
             e=e, t=text, here=e.url, related=related, media=media,
             corrections=[{"date": c.date, "html": Markup(markup.to_html(c.note))} for c in e.corrections],
-            edit_url=edit_url, **self._common())
+            edit_url=edit_url, **self._common()) + jsonld.script(jsonld.document(
+                e, self.config, self.lang.code, text.title, jsonld.images(media)))
         meta = {"title": text.title, "description": markup.to_text(text.summary)[:300],
                 "entry_id": e.id, "feeds": []}
         return self._page(path, meta, body), key

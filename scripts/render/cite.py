@@ -1,0 +1,88 @@
+"""Citations of entries: CSL-JSON and BibTeX, per entry (entries/<id>/cite.*) and for the whole archive (data/entries.*).
+
+What is cited is the archive's entry: its title, the archive, the evidence's date at the precision known,
+the page's address and the date the entry last changed (its addition or its latest correction; never the
+clock, so the same log gives the same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from ..config import SiteConfig
+from ..evidence.model import Archive, Entry
+from ..publish.output import Output
+
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
+          "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX))
+_SPACE = re.compile(r"\s+")
+
+
+def last_changed(e: Entry) -> dt.date:
+    """The day the entry last changed as the log records it: its addition or its latest correction."""
+    return max([e.added, *(c.date.first_day() for c in e.corrections if c.date.bound != "undated")])
+
+
+def _parts(e: Entry) -> list[int]:
+    return [p for p in (e.date.year, e.date.month, e.date.day) if p]
+
+
+def csl_item(e: Entry, cfg: SiteConfig) -> dict[str, Any]:
+    """The entry as one CSL-JSON item (a web page of the archive)."""
+    item: dict[str, Any] = {
+        "id": e.id, "type": "webpage", "title": e.title, "container-title": cfg.site_name,
+        "author": [{"literal": cfg.site_name}], "URL": cfg.base + e.url,
+        "language": "en", "note": f"Evidence dated {e.date.iso()}; entry last changed {last_changed(e).isoformat()}",
+    }
+    if e.date.bound == "" and e.date.year:
+        item["issued"] = {"date-parts": [_parts(e)]}
+    elif e.date.bound != "undated":
+        item["issued"] = {"literal": e.date.iso()}  # "before 2016": no date-parts can say that
+    return item
+
+
+def latex(text: str) -> str:
+    """Text safe inside a BibTeX brace-delimited field: LaTeX's special characters escaped, one line."""
+    return _SPECIAL.sub(lambda m: _LATEX[m[0]], _SPACE.sub(" ", text).strip())
+
+
+def bibtex_entry(e: Entry, cfg: SiteConfig) -> str:
+    """The entry as one biblatex @online record (UTF-8; biber and bibtexparser read it)."""
+    fields = [("title", latex(e.title)), ("organization", latex(cfg.site_name)), ("url", cfg.base + e.url),
+              ("note", latex(f"Evidence dated {e.date.iso()}; entry last changed {last_changed(e).isoformat()}"))]
+    if e.date.bound == "" and e.date.year:
+        fields.insert(2, ("date", e.date.machine()))
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
+    return f"@online{{{e.id},\n{body}\n}}\n"
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def render(archive: Archive, cfg: SiteConfig) -> list[Output]:
+    """The citation files, for the one writer."""
+    items = [csl_item(e, cfg) for e in archive.entries]
+    bibs = [bibtex_entry(e, cfg) for e in archive.entries]
+    out = [Output("data/entries.csl.json", _json(items)), Output("data/entries.bib", "\n".join(bibs).encode("utf-8"))]
+    for e, item, bib in zip(archive.entries, items, bibs):
+        out += [Output(f"entries/{e.id}/cite.csl.json", _json([item])),
+                Output(f"entries/{e.id}/cite.bib", bib.encode("utf-8"))]
+    return out
+
+
+def reference(item: dict[str, Any], locale: str = "en-GB") -> str:
+    """The ready-to-paste reference of one CSL-JSON item, as plain text (citeproc-py, Harvard style)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    import copy
+
+    from citeproc.source.json import CiteProcJSON
+
+    style = CitationStylesStyle("harvard-cite-them-right", locale=locale, validate=False)
+    bib = CitationStylesBibliography(style, CiteProcJSON([copy.deepcopy(item)]), formatter.plain)  # plain: the page escapes it
+    bib.register(Citation([CitationItem(item["id"])]))
+    return str(bib.bibliography()[0])

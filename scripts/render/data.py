@@ -1,0 +1,121 @@
+"""The archive as data others can reuse: data/entries.json, its JSON Schema, data/entries.csv and entries/<id>/entry.json.
+
+Published once, at the default language's root (content/ → site/). Every file is a pure function of the
+checked log and the site's configuration: keys sorted, entries in the timeline's order, no clock.
+The time and zone a picture was taken (``captured``) is left out: no page shows it, and a zone can tell
+where a contributor was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..config import SiteConfig
+from ..evidence.model import Actor, Archive, Entry, Tag
+from ..publish.output import Output
+from .data_schema import FORMAT_VERSION, schema
+
+DATA = "data/"
+CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+def _date(d) -> dict[str, Any]:
+    return {"text": d.iso(), "iso": d.machine(), "precision": d.precision, "bound": d.bound}
+
+
+def entry_record(e: Entry, cfg: SiteConfig) -> dict[str, Any]:
+    """Every published field of an entry, as plain JSON values."""
+    return {
+        "id": e.id, "type": e.type, "title": e.title, "title_original": e.title_original,
+        "date": _date(e.date), "date_approximate": e.date_approximate, "added": e.added.isoformat(),
+        "summary": e.summary, "language": e.language, "notes": e.notes,
+        "quote": {"text": e.quote.text, "lang": e.quote.lang, "translation": e.quote.translation} if e.quote else None,
+        "source": {"url": e.source.url, "publisher": e.source.publisher, "author": e.source.author,
+                   "archive_url": e.source.archive_url},
+        "speaker": e.speaker,
+        "signatures": {"count": e.signatures.count, "as_of": _date(e.signatures.as_of),
+                       "qualifier": e.signatures.qualifier} if e.signatures else None,
+        "actors": list(e.actors), "tags": list(e.tags), "related": list(e.related),
+        "media": [{"file": m.file, "sha256": m.sha256, "alt": m.alt, "caption": m.caption, "credit": m.credit,
+                   "publish_original": m.publish_original} for m in e.media],
+        "corrections": [{"date": _date(c.date), "note": c.note} for c in e.corrections],
+        "translations": {lang: {"title": t.title, "summary": t.summary, "notes": t.notes, "quote": t.quote}
+                         for lang, t in sorted(e.translations.items())},
+        "page": cfg.base + e.url,
+    }
+
+
+def _actor(a: Actor) -> dict[str, Any]:
+    return {"name": a.name, "kind": a.kind, "url": a.url, "description": a.description,
+            "translations": {k: dict(sorted(v.items())) for k, v in sorted(a.translations.items())}}
+
+
+def _tag(t: Tag) -> dict[str, Any]:
+    return {"label": t.label, "description": t.description,
+            "translations": {k: dict(sorted(v.items())) for k, v in sorted(t.translations.items())}}
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def export(archive: Archive, cfg: SiteConfig) -> dict[str, Any]:
+    """The whole archive as one JSON document (data/entries.json)."""
+    return {"format_version": FORMAT_VERSION, "archive": cfg.site_name, "site_url": cfg.base,
+            "languages": list(cfg.languages.all),
+            "entries": [entry_record(e, cfg) for e in archive.entries],
+            "actors": {k: _actor(a) for k, a in sorted(archive.actors.items())},
+            "tags": {k: _tag(t) for k, t in sorted(archive.tags.items())}}
+
+
+def defuse(cell: str) -> str:
+    """A cell no spreadsheet evaluates: one starting like a formula gets a leading single quote."""
+    return "'" + cell if cell.startswith(CSV_DANGER) else cell
+
+
+def csv_columns(cfg: SiteConfig) -> list[str]:
+    """The CSV's header: one title column per site language."""
+    return ["id", "type", "date", "date_precision", *[f"title_{x}" for x in cfg.languages.all], "source_url",
+            "publisher", "source_language", "actors", "tags", "page", "added"]
+
+
+def _title(e: Entry, lang: str, default: str) -> str:
+    if lang == default:
+        return e.title
+    t = e.translations.get(lang)
+    return t.title if t else ""
+
+
+def csv_rows(archive: Archive, cfg: SiteConfig) -> list[list[str]]:
+    """One row per entry, actors and topics by their English names, lists joined with '; '."""
+    default = cfg.languages.default
+    actors = {k: a.name for k, a in archive.actors.items()}
+    tags = {k: t.label for k, t in archive.tags.items()}
+    return [[e.id, e.type, e.date.iso(), e.date.precision, *[_title(e, x, default) for x in cfg.languages.all],
+             e.source.url, e.source.publisher, e.language, "; ".join(actors.get(a, a) for a in e.all_actors),
+             "; ".join(tags.get(t, t) for t in e.tags), cfg.base + e.url, e.added.isoformat()]
+            for e in archive.entries]
+
+
+def to_csv(archive: Archive, cfg: SiteConfig) -> bytes:
+    """data/entries.csv: UTF-8 with a byte-order mark (so Excel reads Arabic and French), CRLF lines."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(csv_columns(cfg))
+    w.writerows([defuse(c) for c in row] for row in csv_rows(archive, cfg))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def render(archive: Archive, cfg: SiteConfig) -> list[Output]:
+    """The data files, for the one writer."""
+    whole = export(archive, cfg)
+    out = [Output(DATA + "entries.json", _json(whole)),
+           Output(DATA + "entries.schema.json", _json(schema(cfg.base))),
+           Output(DATA + "entries.csv", to_csv(archive, cfg))]
+    for record in whole["entries"]:
+        out.append(Output(f"entries/{record['id']}/entry.json",
+                          _json({"format_version": FORMAT_VERSION, "archive": cfg.site_name, "entry": record})))
+    return out
