@@ -139,10 +139,10 @@ def test_page_is_in_its_language_and_links_the_others(built_site, lang, page):
 
 
 @pytest.mark.parametrize("lang, labels", [
-    ("en", ["Publisher", "Added to the archive", ">Statement<", "Related entries", "7 January 2016", "Original title:"]),
-    ("fr", ["Éditeur", "Ajouté à l'archive", ">Déclaration<", "Entrées liées", "7 janvier 2016", "Titre original :",
+    ("en", ["Publisher", "Added to the archive on", ">Statement<", "Related entries", "7 January 2016", "Original title:"]),
+    ("fr", ["Éditeur", "Ajouté à l'archive le", ">Déclaration<", "Entrées liées", "7 janvier 2016", "Titre original :",
             "déclaration de"]),
-    ("ar", ["الناشر", "تاريخ الإضافة إلى الأرشيف", ">تصريح<", "مداخل ذات صلة", "7 يناير 2016", "العنوان الأصلي:",
+    ("ar", ["الناشر", "أُضيف إلى الأرشيف في", ">تصريح<", "مداخل ذات صلة", "7 يناير 2016", "العنوان الأصلي:",
             "تصريح من"]),
 ])
 def test_entry_page_labels_and_dates(built_site, lang, labels):

@@ -146,8 +146,12 @@ def chronological(entries) -> list[Entry]:
 
 
 def newest_added(entries) -> list[Entry]:
-    """Sort by ``added``, newest first, then by id: the order of 'latest additions' and feeds."""
-    return sorted(entries, key=lambda e: (-e.added.toordinal(), e.id))
+    """Sort by ``added``, newest first, then by the evidence's date, newest first (undated last), then by id:
+    the order of 'latest additions' and feeds."""
+    def key(e):
+        undated = e.date.bound == "undated"
+        return (-e.added.toordinal(), undated, tuple(-x for x in e.date.sort_key()), e.id)
+    return sorted(entries, key=key)
 
 
 @dataclass

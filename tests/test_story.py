@@ -1,0 +1,109 @@
+"""The story at a glance (issue 18): readable sources, latest additions' order, lists without empty pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from scripts.config import Languages, SiteConfig
+from scripts.evidence.dates import PartialDate
+from scripts.evidence.model import Actor, Archive, Entry, Source, Tag
+from scripts.render.addresses import lookup, readable
+from scripts.render.i18n import Lang
+from scripts.render.pages import Renderer
+
+CONFIG = SiteConfig("Test archive", "https://example.org/voip-archive/", languages=Languages("en", ("fr", "ar")))
+ARABIC = "https://www.hespress.com/%d8%a3%d8%ad%d8%b2%d8%a7%d8%a8-123.html"
+
+
+def entry(id: str, added=date(2026, 11, 1), when=PartialDate(2016, 1, 7), **kw) -> Entry:
+    fields = dict(title=f"Title of {id}", date=when, summary=f"Summary of {id}.", language="ar",
+                  source=Source(url="https://example.org/a", publisher="Example Publisher"))
+    fields.update(kw)
+    return Entry(id=id, path=f"evidence/entries/2016/{id}.yaml", type="article", added=added, **fields)
+
+
+def archive(*entries: Entry) -> Archive:
+    actors = {"anrt": Actor("anrt", "Regulator", "regulator"), "quiet": Actor("quiet", "Quiet actor", "operator")}
+    tags = {"boycott": Tag("boycott", "Boycott"), "unused": Tag("unused", "Unused")}
+    return Archive(list(entries), actors, tags)
+
+
+def page(r: Renderer, e: Entry) -> str:
+    out, _key = r.entry(e)
+    return out.data.decode("utf-8")
+
+
+# 1. Entry pages ---------------------------------------------------------------------------
+
+def test_readable_address_decodes_utf8_and_keeps_what_could_mislead():
+    assert readable(ARABIC) == "https://www.hespress.com/أحزاب-123.html"
+    assert readable("https://x.example/a%20b%E2%80%AEc") == "https://x.example/a%20b%E2%80%AEc"  # space, bidi override
+    assert readable("https://x.example/%ff") == "https://x.example/%ff"  # not UTF-8: as written
+    assert readable("https://x.example/%2541") == "https://x.example/%2541"  # an escaped '%' stays escaped
+    assert lookup("https://x.example/a?b=1#top") == "https://web.archive.org/web/*/https://x.example/a?b=1"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_entry_shows_decoded_address_with_the_original_href(lang):
+    e = entry("e1", source=Source(url=ARABIC, publisher="Hespress"))
+    html = page(Renderer(archive(e), CONFIG, lang=Lang(lang)), e)
+    assert (f'<a href="{ARABIC}" rel="nofollow noopener noreferrer" class="ea-url" dir="ltr">'
+            "https://www.hespress.com/أحزاب-123.html</a>") in html
+    assert "%d8" not in html.replace(f'href="{ARABIC}"', "").replace(f"web/*/{ARABIC}", "")
+
+
+def test_every_source_has_a_lookup_link_labelled_as_a_search():
+    entries = [entry("e1"), entry("e2", source=Source(url="https://example.org/b#x", archive_url="https://archive.ph/abc"))]
+    r = Renderer(archive(*entries), CONFIG)
+    for e in entries:
+        html = page(r, e)
+        base = e.source.url.split("#")[0]
+        assert (f'<a href="https://web.archive.org/web/*/{base}" rel="nofollow noopener" class="ea-lookup">'
+                "Look up this address in the Wayback Machine</a> <span class=\"ea-note\">(a search of the Internet "
+                "Archive: the archive has not checked what it finds)</span>") in html
+    html = page(r, entries[1])
+    assert '<dt data-search-exclude>Archived copy</dt><dd data-search-exclude><a href="https://archive.ph/abc"' in html
+
+
+def test_added_date_is_out_of_the_source_block_and_language_written_out():
+    e = entry("e1", added=date(2026, 11, 2))
+    html = page(Renderer(archive(e), CONFIG), e)
+    source = html[html.index('<section id="source">'):html.index("</section>", html.index('<section id="source">'))]
+    assert "Added" not in source and "<dd data-search-exclude>Arabic</dd>" in source
+    assert '<p class="ea-added" data-search-exclude>Added to the archive on <time datetime="2026-11-02">' \
+           "2 November 2026</time>.</p>" in html
+    ar = page(Renderer(archive(e), CONFIG, lang=Lang("ar")), e)
+    assert "<dd data-search-exclude>العربية</dd>" in ar and "أُضيف إلى الأرشيف في" in ar
+
+
+# 2. Latest additions and lists --------------------------------------------------------------
+
+def test_latest_additions_newest_added_then_newest_evidence():
+    a = archive(entry("old-2004", when=PartialDate(2004)), entry("jan-2016", when=PartialDate(2016, 1, 7)),
+                entry("undated", when=PartialDate(0, bound="undated")), entry("nov-2016", when=PartialDate(2016, 11, 4)),
+                entry("added-later", added=date(2026, 11, 5), when=PartialDate(2012)))
+    assert [e.id for e in a.latest] == ["added-later", "nov-2016", "jan-2016", "old-2004", "undated"]
+
+
+def home(a: Archive, lang="en") -> str:
+    return Renderer(a, CONFIG, lang=Lang(lang)).home().data.decode("utf-8")
+
+
+def test_home_hides_latest_additions_when_all_were_added_the_same_day():
+    same = archive(entry("a"), entry("b"))
+    assert "latest-additions" not in home(same) and "latest-additions" not in home(same, "ar")
+    assert '<h2 id="latest-additions">Latest additions</h2>' in home(archive(entry("a"), entry("b", added=date(2026, 11, 3))))
+
+
+def test_actors_and_topics_without_entries_are_not_listed_and_get_no_page():
+    r = Renderer(archive(entry("a", speaker="anrt", tags=("boycott",))), CONFIG)
+    actors = {o.path: o.data.decode("utf-8") for o in r.actors()}
+    tags = {o.path: o.data.decode("utf-8") for o in r.tags()}
+    assert "browse/actors/anrt/index.md" in actors and "browse/actors/quiet/index.md" not in actors
+    assert "Quiet actor" not in actors["browse/actors/index.md"] and "quiet/" not in actors["browse/actors/index.md"]
+    assert "browse/tags/boycott/index.md" in tags and "browse/tags/unused/index.md" not in tags
+    assert "Unused" not in tags["browse/tags/index.md"]
+    assert "naming 1 actors under 1 topics" in home(r.archive)
