@@ -107,3 +107,100 @@ def test_actors_and_topics_without_entries_are_not_listed_and_get_no_page():
     assert "browse/tags/boycott/index.md" in tags and "browse/tags/unused/index.md" not in tags
     assert "Unused" not in tags["browse/tags/index.md"]
     assert "naming 1 actors under 1 topics" in home(r.archive)
+
+
+# 3. Key events ----------------------------------------------------------------------------
+
+KEYED = """\
+type: article
+title: "Operators block internet calls"
+date: "2016-01-07"
+added: "2026-11-20"
+summary: |
+  A test summary.
+language: "fr"
+source:
+  url: "https://example.org/article"
+key_event: "The block begins"
+translations:
+  fr:
+    title: "Les opérateurs bloquent les appels"
+    summary: |
+      Un résumé.
+    key_event: "Le blocage commence"
+  ar:
+    title: "المشغّلون يحظرون المكالمات"
+    summary: |
+      ملخص.
+"""
+
+
+def _site(repo):
+    (repo.root / "mkdocs.yml").write_text("site_name: Test\nsite_url: https://example.org/\nextra:\n  archive:\n"
+                                          "    languages: [en, fr, ar]\n    require_translations: [fr, ar]\n", "utf-8")
+
+
+def test_key_event_is_read_and_checked_like_every_field(repo):
+    _site(repo)
+    repo.entry("x", KEYED)
+    loaded = repo.check()
+    (e,) = loaded.archive.entries
+    assert e.key_event == "The block begins" and e.translations["fr"].key_event == "Le blocage commence"
+    assert [str(p) for p in loaded.report.sorted() if str(p).startswith("evidence/entries")] == [
+        "evidence/entries/2016/x.yaml:18:5: warning: 'translations.ar' has no key_event, but the entry marks a key "
+        "event (add its label in Arabic)"]
+    repo.entry("x", KEYED.replace('key_event: "The block begins"', "key_event: [a, b]")
+               .replace('"Le blocage commence"', '"Le blocage\\ncommence"'))
+    messages = [m for m in repo.messages() if m.startswith("evidence/entries")]
+    assert any(m.startswith("evidence/entries/2016/x.yaml:10:12: error: 'key_event' must be") for m in messages), messages
+    assert any(":16:16: error: 'translations.fr.key_event'" in m for m in messages), messages
+
+
+def test_a_key_event_label_without_the_entry_marking_one_is_reported(repo):
+    _site(repo)
+    repo.entry("x", KEYED.replace('key_event: "The block begins"\n', ""))
+    assert "evidence/entries/2016/x.yaml:15:16: warning: 'translations.fr.key_event' labels a key event the entry " \
+           "does not mark (add 'key_event' to the entry, or remove this label)" in [
+               m for m in repo.messages() if m.startswith("evidence/entries")]
+
+
+def test_the_format_and_its_json_schema_declare_key_event():
+    import json
+    from pathlib import Path
+    schema = json.loads((Path(__file__).parent.parent / "evidence" / "schema.json").read_text("utf-8"))
+    assert schema["properties"]["key_event"]["type"] == "string"
+    assert "key_event" in json.dumps(schema["properties"]["translations"])
+    from scripts.render import formatdoc
+    page = formatdoc.render().data.decode("utf-8")
+    assert "| `key_event` | no | marks one of the few moments that carry the story" in page
+    assert "| `translations.<lang>.key_event` | no | the key event's label in this language" in page
+
+
+def test_this_archive_marks_8_to_15_key_events_in_three_languages():
+    from scripts.evidence.load import load_archive
+    from conftest import REPO
+    keyed = [e for e in load_archive(REPO).archive.entries if e.key_event]
+    assert 8 <= len(keyed) <= 15
+    assert all(e.translations["fr"].key_event and e.translations["ar"].key_event for e in keyed)
+    assert "2016-01-07-anrt-communique-licence-regime" in {e.id for e in keyed}
+    assert "2016-11-04-anrt-communique-voip-restored" in {e.id for e in keyed}
+
+
+def test_home_lists_the_key_events_in_order_with_links():
+    a = archive(entry("late", when=PartialDate(2016, 11, 4), key_event="The ban is lifted"),
+                entry("early", when=PartialDate(2016, 1, 7), key_event="The regulator speaks"), entry("plain"))
+    html = home(a)
+    assert '<h2 id="key-events">Key events</h2>' in html
+    assert html.index('href="entries/early/"') < html.index('href="entries/late/"')
+    assert '<a href="entries/early/">The regulator speaks</a>' in html and 'href="entries/plain/"' not in html
+    assert '<h2 id="key-events">الأحداث الرئيسية</h2>' in home(a, "ar")
+
+
+def test_timeline_highlights_key_events_in_the_page_language():
+    a = archive(entry("keyed", key_event="The block begins"), entry("plain"))
+    year = {o.path: o.data.decode("utf-8") for o in Renderer(a, CONFIG).timeline()}["browse/timeline/2016/index.md"]
+    assert '<li class="ea-item ea-item--key">' in year and year.count("ea-item--key") == 1
+    assert '<strong class="ea-key">Key event: The block begins</strong>' in year
+    ar = {o.path: o.data.decode("utf-8") for o in Renderer(a, CONFIG, lang=Lang("ar")).timeline()}
+    assert ('<strong class="ea-key">حدث رئيسي: <span lang="en" dir="ltr">The block begins</span> '
+            '<span class="ea-in-en">') in ar["ar/browse/timeline/2016/index.md"]

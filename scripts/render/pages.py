@@ -277,7 +277,7 @@ class Renderer:
             actors=len(a.by_actor), tags=len(a.by_tag), languages=format_list([self.lang.language(x) for x in languages],
                                                                             locale=self.lang.locale), language_count=len(languages),
             years=(min(dated), max(dated)) if (dated := [y for y in a.by_year if y]) else None,
-            latest=a.latest[:10] if len({e.added for e in a.entries}) > 1 else [], feeds=SITE_FEEDS)
+            key_events=[e for e in a.entries if e.key_event], latest=a.latest[:10] if len({e.added for e in a.entries}) > 1 else [], feeds=SITE_FEEDS)
         return Output(f"{self.prefix}_generated/home.md", (GENERATED + body).encode("utf-8"))
 
     def languages(self) -> Output:
