@@ -22,7 +22,8 @@ def entry(id: str, added=date(2026, 11, 1), when=PartialDate(2016, 1, 7), **kw) 
     fields = dict(title=f"Title of {id}", date=when, summary=f"Summary of {id}.", language="ar",
                   source=Source(url="https://example.org/a", publisher="Example Publisher"))
     fields.update(kw)
-    return Entry(id=id, path=f"evidence/entries/2016/{id}.yaml", type="article", added=added, **fields)
+    fields.setdefault("type", "article")
+    return Entry(id=id, path=f"evidence/entries/2016/{id}.yaml", added=added, **fields)
 
 
 def archive(*entries: Entry) -> Archive:
@@ -204,3 +205,17 @@ def test_timeline_highlights_key_events_in_the_page_language():
     ar = {o.path: o.data.decode("utf-8") for o in Renderer(a, CONFIG, lang=Lang("ar")).timeline()}
     assert ('<strong class="ea-key">حدث رئيسي: <span lang="en" dir="ltr">The block begins</span> '
             '<span class="ea-in-en">') in ar["ar/browse/timeline/2016/index.md"]
+
+
+# 4. Timeline pages ------------------------------------------------------------------------
+
+def test_entries_without_a_month_come_after_the_dated_ones_and_primary_documents_are_marked():
+    a = archive(entry("no-month", when=PartialDate(2016)), entry("march", when=PartialDate(2016, 3, 1)),
+                entry("jan", when=PartialDate(2016, 1, 7), type="statement", speaker="anrt"))
+    year = {o.path: o.data.decode("utf-8") for o in Renderer(a, CONFIG).timeline()}["browse/timeline/2016/index.md"]
+    assert year.index('id="2016-01"') < year.index('id="2016-03"') < year.index('<h2 id="2016-undated">2016, month not given</h2>')
+    jan = year[year.index("entries/jan/"):year.index("</li>", year.index("entries/jan/"))]
+    assert '<span class="ea-primary"><span aria-hidden="true">◆ </span>primary document</span>' in jan
+    assert year.count('class="ea-primary"') == 1
+    ar = {o.path: o.data.decode("utf-8") for o in Renderer(a, CONFIG, lang=Lang("ar")).timeline()}
+    assert "وثيقة أولية" in ar["ar/browse/timeline/2016/index.md"]

@@ -24,6 +24,8 @@ TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "S
                "screenshot": ("Screenshot", "Screenshots"), "social-post": ("Social post", "Social posts"),
                "petition": ("Petition", "Petitions"), "report": ("Report", "Reports"),
                "legal": ("Legal record", "Legal records"), "video": ("Video", "Videos")}
+# Types that are the evidence itself (the actor's own words, the court's record), not coverage of it.
+PRIMARY_TYPES = ("statement", "legal", "petition", "report")
 ACTOR_KINDS = ("regulator", "operator", "government", "platform", "campaign", "person",
                "organization", "media", "court")
 LANG = r"[a-z]{2}"

@@ -22,12 +22,12 @@ from .. import parallel
 from ..config import SiteConfig
 from ..evidence import markup
 from ..evidence.model import Archive, Entry
-from ..evidence.schema import TYPE_LABELS
+from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
 from . import addresses, feeds, formatdoc
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
-from .groups import Group, by_added, by_month, statements_first, year_label, year_url
+from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
 from .texts import Texts, english_url
 
@@ -54,7 +54,7 @@ def _env(lang: Lang) -> jinja2.Environment:
                        time_tag=lambda d, a, short=False: time_tag(d, a, short, lang), link=link, direction=direction,
                        actor_url=actor_url, tag_url=tag_url, lang=lang.code, page_dir=direction(lang.code),
                        type_label=lambda t: lang.gettext(TYPE_LABELS[t][0]), english_url=english_url,
-                       tx=Texts(lang), native_names=NATIVE_NAMES,
+                       tx=Texts(lang), native_names=NATIVE_NAMES, primary_types=PRIMARY_TYPES,
                        code=lambda text: Markup("<code>%s</code>") % text,
                        strong=lambda text: Markup("<strong>%s</strong>") % text)
     return env
@@ -197,7 +197,7 @@ class Renderer:
             for y in years]}], "<p>%s</p>" % escape(_("All entries by the date of the evidence, year by year.")))]
         for y in years:
             out += self.listing(year_url(y), _("Timeline: %(year)s") % {"year": year_label(y, self.lang)},
-                                self.archive.by_year[y], grouper=lambda c: by_month(c, self.lang))
+                                month_known_first(self.archive.by_year[y]), grouper=lambda c: by_month(c, self.lang))
         return out
 
     def types(self) -> list[Output]:
