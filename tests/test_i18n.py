@@ -192,10 +192,16 @@ def test_missing_translation_shows_the_english_marked(built_site, lang, mark):
     assert '<a href="operator-a/">Operator A (test)</a>' in actors and mark not in actors
 
 
-@pytest.mark.parametrize("lang, made_with", [("en", "Made with"), ("fr", "Réalisé avec"), ("ar", "أُنجز باستخدام")])
-def test_material_footer_is_in_the_page_language(built_site, lang, made_with):
-    footer = read(built_site, lang, "").split('<div class="md-copyright">')[1].split("</div>")[0]
-    assert footer.split()[:len(made_with.split())] == made_with.split()
+@pytest.mark.parametrize("lang, name, licence", [
+    ("en", "Morocco 2016: the ban on internet calls — evidence archive", "Licence not yet chosen"),
+    ("fr", "Maroc 2016 : le blocage des appels via Internet — archive de preuves", "Licence pas encore choisie"),
+    ("ar", "", "لم تُختر الرخصة بعد")])
+def test_footer_names_the_archive_and_its_licence_in_the_page_language(built_site, lang, name, licence):
+    for page in ("", "404.html"):
+        html = read(built_site, lang, "") if not page else (built_site.root / "site" / PREFIX[lang] / page).read_text("utf-8")
+        footer = html.split('<div class="md-copyright">')[1].split("</div>")[0]
+        assert licence in footer and "Material for MkDocs" not in footer and "Made with" not in footer
+        assert name in footer
 
 
 # Feeds ------------------------------------------------------------------------------------

@@ -219,3 +219,16 @@ def test_entries_without_a_month_come_after_the_dated_ones_and_primary_documents
     assert year.count('class="ea-primary"') == 1
     ar = {o.path: o.data.decode("utf-8") for o in Renderer(a, CONFIG, lang=Lang("ar")).timeline()}
     assert "وثيقة أولية" in ar["ar/browse/timeline/2016/index.md"]
+
+
+# 6. 404 page ------------------------------------------------------------------------------
+
+def test_feed_links_resolve_on_the_404_page_and_elsewhere(built_site):
+    site = built_site.root / "site"
+    missing = (site / "404.html").read_text("utf-8")
+    assert '<link rel="alternate" type="application/rss+xml" title="RSS" href="/voip-archive/rss.xml">' in missing
+    assert "//rss.xml" not in missing and "//atom.xml" not in missing
+    entry = (site / "entries" / "2017-report" / "index.html").read_text("utf-8")
+    assert 'type="application/rss+xml" title="RSS" href="../../rss.xml"' in entry
+    tag = (site / "browse" / "tags" / "boycott" / "index.html").read_text("utf-8")
+    assert 'href="../../../feeds/tag/boycott.xml"' in tag
