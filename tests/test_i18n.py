@@ -139,10 +139,10 @@ def test_page_is_in_its_language_and_links_the_others(built_site, lang, page):
 
 
 @pytest.mark.parametrize("lang, labels", [
-    ("en", ["Publisher", "Added to the archive", ">Statement<", "Related entries", "7 January 2016", "Original title:"]),
-    ("fr", ["Éditeur", "Ajouté à l'archive", ">Déclaration<", "Entrées liées", "7 janvier 2016", "Titre original :",
+    ("en", ["Publisher", "Added to the archive on", ">Statement<", "Related entries", "7 January 2016", "Original title:"]),
+    ("fr", ["Éditeur", "Ajouté à l'archive le", ">Déclaration<", "Entrées liées", "7 janvier 2016", "Titre original :",
             "déclaration de"]),
-    ("ar", ["الناشر", "تاريخ الإضافة إلى الأرشيف", ">تصريح<", "مداخل ذات صلة", "7 يناير 2016", "العنوان الأصلي:",
+    ("ar", ["الناشر", "أُضيف إلى الأرشيف في", ">تصريح<", "مداخل ذات صلة", "7 يناير 2016", "العنوان الأصلي:",
             "تصريح من"]),
 ])
 def test_entry_page_labels_and_dates(built_site, lang, labels):
@@ -192,10 +192,16 @@ def test_missing_translation_shows_the_english_marked(built_site, lang, mark):
     assert '<a href="operator-a/">Operator A (test)</a>' in actors and mark not in actors
 
 
-@pytest.mark.parametrize("lang, made_with", [("en", "Made with"), ("fr", "Réalisé avec"), ("ar", "أُنجز باستخدام")])
-def test_material_footer_is_in_the_page_language(built_site, lang, made_with):
-    footer = read(built_site, lang, "").split('<div class="md-copyright">')[1].split("</div>")[0]
-    assert footer.split()[:len(made_with.split())] == made_with.split()
+@pytest.mark.parametrize("lang, name, licence", [
+    ("en", "Morocco 2016: the ban on internet calls — evidence archive", "Licence not yet chosen"),
+    ("fr", "Maroc 2016 : le blocage des appels via Internet — archive de preuves", "Licence pas encore choisie"),
+    ("ar", "", "لم تُختر الرخصة بعد")])
+def test_footer_names_the_archive_and_its_licence_in_the_page_language(built_site, lang, name, licence):
+    for page in ("", "404.html"):
+        html = read(built_site, lang, "") if not page else (built_site.root / "site" / PREFIX[lang] / page).read_text("utf-8")
+        footer = html.split('<div class="md-copyright">')[1].split("</div>")[0]
+        assert licence in footer and "Material for MkDocs" not in footer and "Made with" not in footer
+        assert name in footer
 
 
 # Feeds ------------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def test_the_editor_schema_and_the_format_page_describe_translations():
     inner = translation["additionalProperties"] if "additionalProperties" in translation else \
         next(iter(translation["patternProperties"].values()))
     assert inner["required"] == ["title", "summary"]
-    assert set(inner["properties"]) == {"title", "summary", "notes", "quote"}
+    assert set(inner["properties"]) == {"title", "summary", "notes", "quote", "key_event"}
     from scripts.render import formatdoc
     page = formatdoc.render().data.decode("utf-8")
     assert "| `translations.<lang>.title` | yes | the title, one line, at most 200 characters |" in page

@@ -29,15 +29,15 @@ def entry_row(e: Entry) -> list[Any]:
         list(e.actors), list(e.tags),
         [[m.file, m.sha256, m.alt, m.caption, m.captured.isoformat() if m.captured else None, m.credit,
           m.publish_original] for m in e.media],
-        list(e.related), e.notes, [[_day(c.date), c.note] for c in e.corrections],
-        {lang: [t.title, t.summary, t.notes, t.quote] for lang, t in e.translations.items()},
+        list(e.related), e.notes, e.key_event, [[_day(c.date), c.note] for c in e.corrections],
+        {lang: [t.title, t.summary, t.notes, t.quote, t.key_event] for lang, t in e.translations.items()},
     ]
 
 
 def entry_from_row(row: list[Any], path: str) -> Entry:
     """Rebuild the entry ``entry_row`` made; raise (ValueError, TypeError) when the row is malformed."""
     (id_, type_, title, date, added, summary, language, approximate, title_original, quote, source, speaker,
-     signatures, actors, tags, media, related, notes, corrections, translations) = row
+     signatures, actors, tags, media, related, notes, key_event, corrections, translations) = row
     return Entry(
         id=id_, path=path, type=type_, title=title, date=PartialDate(*date), added=dt.date.fromordinal(added),
         summary=summary, language=language, date_approximate=approximate, title_original=title_original,
@@ -46,7 +46,7 @@ def entry_from_row(row: list[Any], path: str) -> Entry:
         actors=tuple(actors), tags=tuple(tags),
         media=tuple(MediaItem(f, s, a, c, dt.datetime.fromisoformat(cap) if cap else None, cr, p)
                     for f, s, a, c, cap, cr, p in media),
-        related=tuple(related), notes=notes,
+        related=tuple(related), notes=notes, key_event=key_event,
         corrections=tuple(Correction(PartialDate(*d), n) for d, n in corrections),
         translations={lang: Translation(*t) for lang, t in translations.items()},
     )

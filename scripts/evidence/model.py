@@ -57,6 +57,7 @@ class Translation:
     summary: str
     notes: str = ""
     quote: str = ""
+    key_event: str = ""
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses set 20 fields through object.__setattr__
@@ -82,6 +83,7 @@ class Entry:
     media: tuple[MediaItem, ...] = ()
     related: tuple[str, ...] = ()
     notes: str = ""
+    key_event: str = ""  # the label of a key event of the story, or ""
     corrections: tuple[Correction, ...] = ()
     translations: dict[str, Translation] = field(default_factory=dict)
 
@@ -110,7 +112,7 @@ class Entry:
             signatures=Signatures(sig["count"], sig["as_of"], sig.get("qualifier", "")) if sig and {"count", "as_of"} <= sig.keys() else None,
             actors=tuple(f.get("actors", ())), tags=tuple(f.get("tags", ())),
             media=tuple(MediaItem(**m) for m in f.get("media", ()) if {"file", "sha256", "alt"} <= m.keys()),
-            related=tuple(f.get("related", ())), notes=f.get("notes", ""),
+            related=tuple(f.get("related", ())), notes=f.get("notes", ""), key_event=f.get("key_event", ""),
             corrections=tuple(Correction(c["date"], c["note"]) for c in f.get("corrections", ()) if len(c) == 2),
             translations={lang: Translation(**t) for lang, t in f.get("translations", {}).items()
                           if {"title", "summary"} <= t.keys()},
@@ -146,8 +148,12 @@ def chronological(entries) -> list[Entry]:
 
 
 def newest_added(entries) -> list[Entry]:
-    """Sort by ``added``, newest first, then by id: the order of 'latest additions' and feeds."""
-    return sorted(entries, key=lambda e: (-e.added.toordinal(), e.id))
+    """Sort by ``added``, newest first, then by the evidence's date, newest first (undated last), then by id:
+    the order of 'latest additions' and feeds."""
+    def key(e):
+        undated = e.date.bound == "undated"
+        return (-e.added.toordinal(), undated, tuple(-x for x in e.date.sort_key()), e.id)
+    return sorted(entries, key=key)
 
 
 @dataclass

@@ -24,10 +24,13 @@ TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "S
                "screenshot": ("Screenshot", "Screenshots"), "social-post": ("Social post", "Social posts"),
                "petition": ("Petition", "Petitions"), "report": ("Report", "Reports"),
                "legal": ("Legal record", "Legal records"), "video": ("Video", "Videos")}
+# Types that are the evidence itself (the actor's own words, the court's record), not coverage of it.
+PRIMARY_TYPES = ("statement", "legal", "petition", "report")
 ACTOR_KINDS = ("regulator", "operator", "government", "platform", "campaign", "person",
                "organization", "media", "court")
 LANG = r"[a-z]{2}"
 COUNT_QUALIFIERS = ("about", "at_least", "more_than")
+KEY_EVENT_MAX = 100
 MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif")
 
 
@@ -106,6 +109,8 @@ TRANSLATION = Obj(doc="the entry's text in another language, translated from the
     "title": Field(Text(max_len=200), required=True, doc="the title, one line, at most 200 characters"),
     "summary": Field(Markdown(max_len=6000), required=True, doc="the summary, with the same Markdown as `summary`"),
     "notes": Field(Markdown(max_len=6000), doc="the notes, when the entry has notes"),
+    "key_event": Field(Text(max_len=KEY_EVENT_MAX), doc="the key event's label in this language, when the entry "
+                       "marks one"),
     "quote": Field(Text(max_len=1000, multiline=True), doc="the quote translated into this language, when the "
                                                             "entry has a quote in another language"),
 })
@@ -150,6 +155,9 @@ def entry_spec(today=None) -> Obj:
                        doc="images held in `evidence/media/`"),
         "related": Field(ListOf(item=Ref(registry="entries", doc="entry id")),
                          doc="ids of other entries about the same moment (shown both ways)"),
+        "key_event": Field(Text(max_len=KEY_EVENT_MAX), doc="marks one of the few moments that carry the story "
+                           "(shown on the home page and highlighted on the timeline): its label, one line in English, "
+                           "saying no more than the entry"),
         "notes": Field(Markdown(max_len=5000), doc="editorial notes, e.g. where sources disagree"),
         "corrections": Field(ListOf(item=CORRECTION, unique=False), doc="public log of changes to the entry"),
         "translations": translations_of(TRANSLATION, TRANSLATIONS_DOC),

@@ -46,8 +46,14 @@ def entry_rules(fields: dict, root: yaml.MappingNode, ctx: Ctx, langs: Languages
                         f"in {language_name(quote_lang)}", f"add the quote translated into {language_name(lang)}")
     for lang, t in given.items():
         at = _value(node, lang)
+        if fields.get("key_event") and lang in langs.required and not t.get("key_event"):
+            ctx.warning(at, f"'translations.{lang}' has no key_event, but the entry marks a key event",
+                        f"add its label in {language_name(lang)}")
         if t.get("notes") and not fields.get("notes"):
             ctx.warning(_value(at, "notes") or at, f"'translations.{lang}.notes' translates notes the entry does not have")
+        if t.get("key_event") and not fields.get("key_event"):
+            ctx.warning(_value(at, "key_event") or at, f"'translations.{lang}.key_event' labels a key event the "
+                        "entry does not mark", "add 'key_event' to the entry, or remove this label")
         if t.get("quote") and (not fields.get("quote") or quote_lang == lang):
             ctx.warning(_value(at, "quote") or at, f"'translations.{lang}.quote' has no quote to translate"
                         + (f" (the quote is already in {language_name(lang)})" if quote_lang == lang else ""))

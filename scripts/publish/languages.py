@@ -16,7 +16,7 @@ from ..render.i18n import NATIVE_NAMES, Lang
 from .output import Writer
 
 SOURCE_LABEL = "Source and evidence files"  # the repository link in the header
-MADE_WITH = "Made with"  # Material's footer, which its own translations leave in English
+LICENCE_NOTE = "Licence not yet chosen"  # the footer (overrides/partials/copyright.html): the repository has no LICENSE yet
 
 
 def prefix(lang: str, langs: site_config.Languages) -> str:
@@ -86,7 +86,7 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.extra["og_locale"] = og_locale(lang)  # overrides/main.html: OpenGraph's locale and its alternates
     cfg.extra["og_alternates"] = [og_locale(x) for x in langs.all if x != lang]
     cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
-    cfg.extra["made_with"] = text.gettext(MADE_WITH)  # overrides/partials/copyright.html
+    cfg.extra["licence_note"] = text.gettext(LICENCE_NOTE)  # overrides/partials/copyright.html
     if not Path(cfg.docs_dir).is_dir():
         raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")
     return cfg

@@ -24,6 +24,11 @@ def year_label(year: int, lang: Lang) -> str:
     return str(year) if year else lang.gettext("Undated")
 
 
+def month_known_first(entries: list[Entry]) -> list[Entry]:
+    """A year's entries with those whose month is not known after the dated ones (the order is otherwise kept)."""
+    return sorted(entries, key=lambda e: not e.date.month and e.date.bound != "undated")
+
+
 def by_month(chunk: list[Entry], lang: Lang) -> list[Group]:
     _ = lang.gettext
     groups = []

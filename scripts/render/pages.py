@@ -22,12 +22,12 @@ from .. import parallel
 from ..config import SiteConfig
 from ..evidence import markup
 from ..evidence.model import Archive, Entry
-from ..evidence.schema import TYPE_LABELS
+from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import feeds, formatdoc, jsonld
+from . import addresses, feeds, formatdoc, jsonld
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
-from .groups import Group, by_added, by_month, statements_first, year_label, year_url
+from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
 from .texts import Texts, english_url
 
@@ -48,12 +48,13 @@ def _env(lang: Lang) -> jinja2.Environment:
                              keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(lang.gettext, lang.ngettext, newstyle=True)
     env.filters.update(long_date=lambda d, approx=False: lang.date(d, approx), filesize=lambda n: filesize(n, lang),
-                       long_day=lang.day, number=lang.number, language=lang.language)
+                       long_day=lang.day, number=lang.number, language=lang.language,
+                       readable_url=addresses.readable, lookup_url=addresses.lookup)
     env.globals.update(count_text=lambda n, q="": count_text(n, q, lang),
                        time_tag=lambda d, a, short=False: time_tag(d, a, short, lang), link=link, direction=direction,
                        actor_url=actor_url, tag_url=tag_url, lang=lang.code, page_dir=direction(lang.code),
                        type_label=lambda t: lang.gettext(TYPE_LABELS[t][0]), english_url=english_url,
-                       tx=Texts(lang), native_names=NATIVE_NAMES,
+                       tx=Texts(lang), native_names=NATIVE_NAMES, primary_types=PRIMARY_TYPES,
                        code=lambda text: Markup("<code>%s</code>") % text,
                        strong=lambda text: Markup("<strong>%s</strong>") % text)
     return env
@@ -197,7 +198,7 @@ class Renderer:
             for y in years]}], "<p>%s</p>" % escape(_("All entries by the date of the evidence, year by year.")))]
         for y in years:
             out += self.listing(year_url(y), _("Timeline: %(year)s") % {"year": year_label(y, self.lang)},
-                                self.archive.by_year[y], grouper=lambda c: by_month(c, self.lang))
+                                month_known_first(self.archive.by_year[y]), grouper=lambda c: by_month(c, self.lang))
         return out
 
     def types(self) -> list[Output]:
@@ -214,7 +215,7 @@ class Renderer:
         by_actor = self.archive.by_actor
         sections = []
         for kind, label in KIND_LABELS.items():
-            members = sorted((a for a in self.archive.actors.values() if a.kind == kind),
+            members = sorted((a for a in self.archive.actors.values() if a.kind == kind and a.id in by_actor),
                              key=lambda a: self.tx.actor_name_text(a).lower())
             if members:
                 sections.append({"label": self._(label), "anchor": kind, "links": [
@@ -224,6 +225,8 @@ class Renderer:
             "Regulators, operators, platforms, campaigners and others named in the evidence.")))]
         for a in self.archive.actors.values():
             entries = by_actor.get(a.id, [])
+            if not entries:  # an actor no entry names gets no page: it would be empty
+                continue
             name = self.tx.actor_name_text(a)
             out += self.listing(actor_url(a.id), name, entries, intro_html=self._actor_intro(a),
                                 feeds=facet_feeds("actor", a.id, name) if entries else [],
@@ -243,10 +246,13 @@ class Renderer:
     def tags(self) -> list[Output]:
         by_tag = self.archive.by_tag
         items = [{"url": tag_url(t.id), "label": self.tx.tag_label(t), "count": len(by_tag.get(t.id, ())), "extra": ()}
-                 for t in sorted(self.archive.tags.values(), key=lambda t: self.tx.tag_label_text(t).lower())]
+                 for t in sorted(self.archive.tags.values(), key=lambda t: self.tx.tag_label_text(t).lower())
+                 if t.id in by_tag]
         out = [self.hub("browse/tags/", self._("By topic"), [{"label": "", "anchor": "", "links": items}])]
         for t in self.archive.tags.values():
             entries = by_tag.get(t.id, [])
+            if not entries:
+                continue
             description = self.tx.tag_description(t)
             label = self.tx.tag_label_text(t)
             topic = self._("Topic: %(label)s")
@@ -269,10 +275,10 @@ class Renderer:
         body = self.env.get_template("home.html.j2").render(
             here="", count=len(a.entries), by_type=[(self._(TYPE_LABELS[t][1]), type_url(t), len(v)) for t, v in
                                                      sorted(a.by_type.items())],
-            actors=len(a.actors), tags=len(a.tags), languages=format_list([self.lang.language(x) for x in languages],
+            actors=len(a.by_actor), tags=len(a.by_tag), languages=format_list([self.lang.language(x) for x in languages],
                                                                             locale=self.lang.locale), language_count=len(languages),
             years=(min(dated), max(dated)) if (dated := [y for y in a.by_year if y]) else None,
-            latest=a.latest[:10], feeds=SITE_FEEDS)
+            key_events=[e for e in a.entries if e.key_event], latest=a.latest[:10] if len({e.added for e in a.entries}) > 1 else [], feeds=SITE_FEEDS)
         return Output(f"{self.prefix}_generated/home.md", (GENERATED + body).encode("utf-8"))
 
     def languages(self) -> Output:

@@ -79,6 +79,11 @@ class Texts:
         return EntryText(t.title, Markup(escape(t.title)), t.summary, Markup(markup.to_html(t.summary)),
                          notes_html, quote, True)
 
+    def key_event(self, e: Entry) -> Markup:
+        """The label of the key event the entry marks, in the page's language (the English marked as such)."""
+        t = None if self.default else e.translations.get(self.lang.code)
+        return self.inline(e.key_event, t.key_event if t else None)
+
     def title_html(self, e: Entry) -> Markup:
         """The entry's title alone, for lists (``entry`` also renders its summary and notes)."""
         t = None if self.default else e.translations.get(self.lang.code)
