@@ -112,3 +112,10 @@ def built_site(tmp_path_factory) -> Repo:
     code, out = run_build(repo)
     assert code == 0, out
     return repo
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (see test_browser.browser_session)."""
+    from test_browser import browser_session
+    yield from browser_session()

@@ -30,7 +30,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 HOST = "127.0.0.1"
-TIMEOUT = 15_000  # ms: the search index is built in a web worker on first use
+TIMEOUT = 15_000  # ms
+SEARCH_INPUT = "input.pagefind-ui__search-input"  # Pagefind's UI, in the dialog of overrides/partials/search.html
+RESULT_LINK = "a.pagefind-ui__result-link"
 # Known problems, reported, and tolerated only as narrowly as written here (delete each once fixed):
 # 1. Material's language-alternate support fetches "sitemap.xml" next to every <link rel="alternate">
 #    in the head, so each facet feed (feeds/<kind>/<id>.xml) costs a 404 for feeds/<kind>/sitemap.xml
@@ -97,8 +99,9 @@ def _unavailable(message: str):
 
 # Fixtures ----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def browser():
+def browser_session():
+    """Chromium for the session: conftest's ``browser`` fixture (test_search.py uses it too; two Playwrights
+    cannot run at once)."""
     if not os.path.exists(CHROMIUM):
         _unavailable(f"Chromium not found at {CHROMIUM}: install it with apt-get install chromium")
     try:
@@ -175,8 +178,9 @@ class Tab:
     def search(self, word: str, expect: str):
         """Open the search from the keyboard ('/'), type ``word`` and wait for a result linking ``expect``."""
         self.page.keyboard.press("/")
+        self.page.locator(f"{SEARCH_INPUT}:focus").wait_for()
         self.page.keyboard.type(word)
-        link = self.page.locator(f'.md-search-result__item a.md-search-result__link[href*="{expect}"]').first
+        link = self.page.locator(f'{RESULT_LINK}[href*="{expect}"]').first
         link.wait_for(state="visible")
         return link
 
@@ -318,17 +322,18 @@ def test_no_console_errors(tab):
 def test_no_request_leaves_localhost(tab):
     _tour(tab)
     assert tab.requests, "nothing was recorded"
-    assert any(u.endswith("search/search_index.json") for u in tab.requests), "the search ran"
+    assert any("/pagefind/pagefind-entry.json" in u for u in tab.requests), "the search ran"
     assert tab.external() == [] and tab.aborted == []
 
 
 def test_keyboard_reaches_the_search_and_an_entry(tab):
     page = tab.goto("")
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.matches('input.md-search__input')")
+    page.locator(f"{SEARCH_INPUT}:focus").wait_for()
     page.keyboard.type("zanzibarfox")
-    page.locator(".md-search-result__item a.md-search-result__link").first.wait_for(state="visible")
+    page.locator(RESULT_LINK).first.wait_for(state="visible")
     page.keyboard.press("ArrowDown")
+    assert page.evaluate(f"document.activeElement.matches('{RESULT_LINK}')")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert urlparse(page.url).path == f"/entries/{ENGLISH_ENTRY}/"
@@ -421,7 +426,7 @@ def test_rendered_hostile_case_runs_no_script(tab, case):
         tab.goto("")
         tab.search(r["search"], r["page"])
         _assert_harmless(tab, f"the search results for {r['search']}")
-        assert r["search"] in page.inner_text(".md-search-result")
+        assert r["search"] in page.inner_text(".pagefind-ui__results")
     assert tab.errors == [] and tab.external() == []
 
 

@@ -212,6 +212,8 @@ MATERIAL_ERRORS = (
     "“email”, “hidden”, “month”, “number”, “password”, “range”, “search”, “tel”, “text”, “time”, “url”, or “week”.",
     "Attribute “autocorrect” not allowed on element “input” at this point.",
     "Bad value “” for attribute “tabindex” on element “label”: The empty string is not a valid integer.",
+    # overrides/partials/search.html: a warning against <dialog>, which every browser we serve has had since 2022
+    "The “dialog” element is not supported in all browsers. Please be sure to test, and consider using a polyfill.",
 )
 
 

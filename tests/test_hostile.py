@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import gzip
 import json
 import os
 import re
@@ -197,8 +198,11 @@ def test_built_site_holds_no_live_markup(hostile_site):
 
 def test_search_index_and_feeds_hold_no_live_markup(hostile_site):
     site = hostile_site.root / "site"
-    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
-    chunks = [d["title"] for d in index["docs"]] + [d["text"] for d in index["docs"]]
+    # Pagefind's fragments (gzip, "pagefind_dcd" then JSON): what its UI shows of each page
+    fragments = [json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])
+                 for f in sorted((site / "pagefind" / "fragment").iterdir())]
+    assert fragments, "the site was indexed"
+    chunks = [d["meta"].get("title", "") for d in fragments] + [d["content"] for d in fragments]
     feed = json.loads((site / "feed.json").read_text("utf-8"))
     chunks += [i.get("content_html", "") for i in feed["items"]] + [i.get("title", "") for i in feed["items"]]
     assert any("xylotitle" in c for c in chunks)

@@ -23,7 +23,7 @@ PAGES = ["", f"entries/{ENTRY}/", f"entries/{UNTRANSLATED}/", "browse/timeline/"
          "browse/types/", "browse/types/statement/", "browse/actors/", "browse/actors/anrt/", "browse/tags/",
          "browse/tags/boycott/", "browse/latest/", "format/", "methodology/", "ban-in-brief/", "contributing/"]
 PREFIX = {"en": "", "fr": "fr/", "ar": "ar/"}
-PLACEHOLDER = {"en": "Search", "fr": "Rechercher", "ar": "بحث"}
+SEARCH_LABEL = {"en": "Search", "fr": "Recherche", "ar": "إبحث"}  # Material's own words for its search
 PLACEHOLDERS = re.compile(r"%\((\w+)\)s")
 
 
@@ -125,7 +125,7 @@ def test_page_is_in_its_language_and_links_the_others(built_site, lang, page):
     assert h.html.get("lang") == lang
     assert h.html.get("dir", "ltr") == ("rtl" if lang == "ar" else "ltr")
     assert f'<body dir="{"rtl" if lang == "ar" else "ltr"}"' in html
-    assert f'placeholder="{PLACEHOLDER[lang]}"' in html  # Material's own interface
+    assert f'aria-keyshortcuts="/" title="{SEARCH_LABEL[lang]}"' in html  # Material's own interface
     here = f"http://local/{PREFIX[lang]}{page}"
     # Material's hreflang alternates name each language's site (its script maps the page through their
     # sitemaps); x-default is the English

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -153,33 +154,40 @@ def test_no_request_to_another_host(built_site):
         assert "@import" not in css.read_text("utf-8") or "fonts.googleapis" not in css.read_text("utf-8")
 
 
+def _pagefind(built_site) -> dict[str, dict]:
+    """Pagefind's fragments (gzip: "pagefind_dcd" then JSON) by page address: what each page is found by."""
+    out = {}
+    for f in sorted((built_site.root / "site" / "pagefind" / "fragment").iterdir()):
+        doc = json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])
+        out[doc["url"]] = doc
+    return out
+
+
 def test_search_index_has_entries_in_three_languages(built_site):
-    index = json.loads(read(built_site, "search/search_index.json"))
-    assert index["config"]["lang"] == ["en", "fr", "ar"]
-    docs = {d["location"]: d for d in index["docs"]}
-    entry = docs[f"entries/{ENTRY}/"]
-    assert "zanzibarfox" in entry["text"] and "Le régulateur sort de son silence" in entry["text"]
-    assert any("حرية التواصل" in d["text"] for loc, d in docs.items() if loc.startswith("entries/2016-02-arabic-report/"))
-    assert any("Example Daily" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
-    assert any("Regulator (test)" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
-    # listing pages do not crowd out entries
-    assert not [loc for loc in docs if loc.startswith("browse/")]
-    assert not any("Association criticises" in d["text"] for loc, d in docs.items() if loc.startswith(f"entries/{ENTRY}/"))
+    entry = json.loads(read(built_site, "pagefind/pagefind-entry.json"))
+    assert sorted(entry["languages"]) == ["ar", "en", "fr"]
+    docs = _pagefind(built_site)
+    text = docs[f"/entries/{ENTRY}/"]["content"]
+    assert "zanzibarfox" in text and "Le régulateur sort de son silence" in text
+    assert "حرية التواصل" in docs["/entries/2016-02-arabic-report/"]["content"]
+    assert f"/fr/entries/{ENTRY}/" in docs and f"/ar/entries/{ENTRY}/" in docs
+    assert "Example Daily" in text and "Regulator (test)" in text
+    # the hub pages are found too; an entry is not found by the titles of its related entries
+    assert "/browse/actors/anrt/" in docs
+    assert "Association criticises" not in text
 
 
 def test_search_index_holds_what_readers_search_for_and_no_more(built_site):
-    """One record per entry: title, summary, original title, quote, publisher, actors; no notes, tags or labels."""
-    docs = json.loads(read(built_site, "search/search_index.json"))["docs"]
-    records = [d for d in docs if d["location"].startswith(f"entries/{ENTRY}/")]
-    assert [d["location"] for d in records] == [f"entries/{ENTRY}/"]
-    entry = records[0]
-    assert entry["title"] == "Regulator says calls break the licence rules"
+    """An entry's page: title, summary, original title, quote, publisher, actors, notes; no tags or labels."""
+    docs = _pagefind(built_site)
+    entry = docs[f"/entries/{ENTRY}/"]
+    assert entry["meta"]["title"] == "Regulator says calls break the licence rules"
     for wanted in ("zanzibarfox", "Le régulateur sort de son silence", "Nous ne faisons que suivre",
-                   "Example Daily", "A. Writer", "Regulator (test)"):
-        assert wanted in entry["text"], wanted
-    for unwanted in ("Sources disagree on the date", "Fixed the publisher", "Boycott", "Original title:",
-                     "Actors:", "Publisher", "Regulator says calls break"):
-        assert unwanted not in entry["text"], unwanted
+                   "Example Daily", "A. Writer", "Regulator (test)", "Regulator says calls break",
+                   "Sources disagree on the date"):
+        assert wanted in entry["content"], wanted
+    for unwanted in ("Fixed the publisher", "Boycott", "Original title:", "Actors:", "Publisher"):
+        assert unwanted not in entry["content"], unwanted
 
 
 def _tree_digest(root: Path) -> dict[str, str]:

@@ -4,6 +4,7 @@ output  the one writer: every generated file under content/ goes through it, nev
 site       MkDocs (strict) once per language into a marked temporary folder, exchanged with site/ in one step
 languages  each language's MkDocs configuration, derived from mkdocs.yml; the hand-written pages it needs
 lock    one build of an archive at a time (a second one waits)
+searchtext what Pagefind indexes (a hidden normalised copy of each page's words) and the Pagefind run
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
 serve   the live preview
 fixity  manifest-sha256.txt (the SHA-256 of every published file) and the check of a copy against it

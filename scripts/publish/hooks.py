@@ -17,14 +17,21 @@ try:
     from scripts.publish.output import link_listed
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
+    from scripts.publish.searchtext import indexed
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
     from scripts.evidence import Paths
     from scripts.publish.output import link_listed
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
+    from scripts.publish.searchtext import indexed
 
 log = logging.getLogger("mkdocs.plugins.archive")
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Mark the page's content as what Pagefind indexes, with its words' normalised forms hidden."""
+    return indexed(html)
 
 
 def on_post_page(output: str, page, config) -> str:

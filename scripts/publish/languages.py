@@ -2,8 +2,8 @@
 
 The default language is built from content/ into the site's root (without content/<lang>/ of the
 others); each other language from content/<lang>/ into <lang>/, with Material's interface in that
-language (its direction, right-to-left for Arabic, comes with it), the navigation labels, site name and
-search language translated, its own site_url, and a language switch to the same page in the others.
+language (its direction, right-to-left for Arabic, comes with it), the navigation labels and site name
+translated, its own site_url, and a language switch to the same page in the others.
 """
 
 from __future__ import annotations
@@ -76,10 +76,8 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.theme["language"] = lang
     # snippets resolves base_path from the working directory; pin it to this language's folder
     cfg.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [str(content / here / "_generated")]
-    search = cfg.plugins.get("material/search") or cfg.plugins.get("search")
-    if search is not None and here:  # the default site keeps mkdocs.yml's list (its original titles and quotes)
-        search.config["lang"] = [lang, "en"]  # English for the text shown untranslated
     up = "../" if here else ""
+    cfg.extra["site_root"] = up  # the search's bundle (pagefind/) and script are at the whole site's root
     cfg.extra["alternate"] = [{"name": NATIVE_NAMES.get(x, x), "lang": x, "link": up + prefix(x, langs),
                                "href": base + prefix(x, langs)} for x in langs.all]
     cfg.extra["default_language"] = langs.default

@@ -171,7 +171,7 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
     from mkdocs.exceptions import MkDocsException
 
     from .. import config as site_config
-    from . import fixity, languages
+    from . import fixity, languages, searchtext
 
     parent = site_dir.parent
     langs = site_config.languages(root)
@@ -190,6 +190,7 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
             mk_build(languages.load(root, lang, out))
             if here:
                 os.replace(out, new / here.rstrip("/"))
+        searchtext.run_pagefind(new)
         fixity.write(new)  # last before the swap: it lists every file the site publishes
         swap_in(new, site_dir, folder)
     except BaseException as exc:

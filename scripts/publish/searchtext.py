@@ -1,0 +1,93 @@
+"""What Pagefind indexes on a page: the page's content, plus a hidden copy of its words as readers type them.
+
+Pagefind's stemmers leave Arabic alef forms, ta marbuta, alef maqsura, tashkeel, the article and the
+prefixes و/ب/ل, and Latin accents as they are. So each content's words that differ once normalised
+(``normalise``, mirrored in content/assets/search.js for the query) are added, deduplicated and sorted,
+in an element readers never see (``hidden``: not shown, not read out), inside the indexed body.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import lxml.html
+
+from ..evidence.problems import BuildError
+
+# The templates mark labels and chrome data-search-exclude (Material's attribute); Pagefind skips those too,
+# except the title and the notes, which Material's search took elsewhere and which readers search for.
+EXCLUDED = "[data-search-exclude]:not(h1):not(#notes)"
+_EXCLUDED_XPATH = "//*[@data-search-exclude][not(self::h1)][not(@id='notes')] | //script | //style"
+_WORD = re.compile(r"\w+")
+_LETTERS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
+ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")  # longest first
+PREFIXES = ("و", "ب", "ل", "ف")
+
+
+def normalise(word: str) -> str:
+    """Lower case without accents, tashkeel, tatweel or hamza carriers; ة as ه, ى as ي."""
+    decomposed = unicodedata.normalize("NFD", word.lower().translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def strip_article(word: str) -> str:
+    """An Arabic word without its article (and a preposition before it), when two letters remain."""
+    for article in ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 2:
+            return word[len(article):]
+    return word
+
+
+def variants(word: str) -> set[str]:
+    """The forms of ``word`` a reader's query may reduce to (see content/assets/search.js)."""
+    plain = normalise(word)
+    forms = {plain, strip_article(plain)}
+    if plain[:1] in PREFIXES and len(plain) >= 4:  # وكالة is itself a word: keep both
+        forms |= {plain[1:], strip_article(plain[1:])}
+    return forms
+
+
+def _text(content: str) -> str:
+    """The text of ``content`` (HTML) that Pagefind indexes."""
+    if not content.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(content, create_parent="div")
+    for el in root.xpath(_EXCLUDED_XPATH):
+        el.drop_tree()
+    return root.text_content()
+
+
+def hidden_copy(content: str) -> str:
+    """The hidden element of the normalised words of ``content`` (HTML) not already in it ('' if none)."""
+    text = _text(content)  # normalised before it is split: tashkeel are not word characters
+    words, present = set(_WORD.findall(normalise(text))), set(_WORD.findall(text.lower()))
+    extra = sorted({v for w in words for v in variants(w)} - present)
+    if not extra:
+        return ""
+    return f'<div hidden data-search-variants>{html.escape(" ".join(extra))}</div>'
+
+
+def indexed(content: str) -> str:
+    """The page's content inside Pagefind's body marker, with its hidden normalised copy."""
+    return f"<div data-pagefind-body>{content}{hidden_copy(content)}</div>"
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the assembled site (every language: Pagefind splits by <html lang>) into site/pagefind/."""
+    done = subprocess.run([sys.executable, "-m", "pagefind_bin", "--site", str(site), "--silent",
+                           "--exclude-selectors", EXCLUDED],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
+        raise BuildError(f"the search index could not be built: Pagefind says {last[0]!r} "
+                         "(is pagefind-bin from requirements.txt installed?)")
+    # Pagefind writes its languages in hash-map order, which changes from run to run: same input, same bytes
+    entry = site / "pagefind" / "pagefind-entry.json"
+    data = json.loads(entry.read_text("utf-8"))
+    entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")

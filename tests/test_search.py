@@ -1,0 +1,189 @@
+"""The search (Pagefind, issue 17) on this archive, in Chromium: what readers type finds what they expect.
+
+The real evidence/ and content/ are built once into a temporary repository and served on 127.0.0.1;
+requests to other hosts are aborted (test_browser.Tab). Each query goes through the site's own query
+hook (content/assets/search.js) and Pagefind's index of the page's language, as typed in the search box.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO, run_build
+from scripts.bench.synthetic import copy_site_files
+from scripts.publish import searchtext
+from test_browser import RESULT_LINK, SEARCH_INPUT, Tab, _axe
+
+# What the issue's readers typed (its "Why"), and entries of this archive each must find.
+QUERIES = {
+    "ar": [
+        ("حظر", "entries/2016-02-12-benabdallah-personal-regret/"),
+        ("الحظر", "entries/2016-02-12-benabdallah-personal-regret/"),
+        ("مقاطعة", "entries/2016-01-16-phone-off-boycott-weekend/"),
+        ("الوكالة", "entries/2016-01-07-reuters-regulator-stops-free-calls/"),
+        ("وكالة", "entries/2016-01-07-reuters-regulator-stops-free-calls/"),
+        ("الوَكالة", "entries/2016-01-07-reuters-regulator-stops-free-calls/"),  # tashkeel
+        ("وكـالة", "entries/2016-01-07-reuters-regulator-stops-free-calls/"),  # tatweel
+        ("وكاله", "entries/2016-01-07-reuters-regulator-stops-free-calls/"),  # ta marbuta as ha
+        ("المغرب", "entries/2016-01-13-amdh-block-contradicts-un-resolution/"),
+        ("الإنترنت", "entries/2004-04-06-anrt-decision-04-04-ip-telephony/"),
+        ("الانترنت", "entries/2004-04-06-anrt-decision-04-04-ip-telephony/"),
+        ("إنترنت", "entries/2004-04-06-anrt-decision-04-04-ip-telephony/"),
+        ("رفع", "entries/2017-freedom-on-the-net-2017/"),
+        ("وجدة", "entries/2016-06-15-oujda-case-postponed-to-july/"),
+        ("مكالمات", "entries/2016-01-05-telquel-tests-whatsapp-calls/"),
+        ("المكالمات", "entries/2016-01-05-telquel-tests-whatsapp-calls/"),
+        ("واتساب", "entries/2016-01-07-alhassad24-claims-ahizoune-admitted-operators-asked/"),
+        ("الواتساب", "entries/2016-01-07-alhassad24-claims-ahizoune-admitted-operators-asked/"),
+        ("أحيزون", "entries/2016-01-07-ahizoune-says-anrt-blocked-apps/"),
+        ("احيزون", "entries/2016-01-07-ahizoune-says-anrt-blocked-apps/"),
+        ("احيزون", "browse/actors/ahizoune/"),  # an actor's page, by its Arabic name
+    ],
+    "fr": [
+        ("Meditel", "entries/2016-12-08-meditel-becomes-orange-maroc/"),
+        ("Méditel", "entries/2016-12-08-meditel-becomes-orange-maroc/"),
+        ("operateurs", "entries/2016-02-29-houssenia-voip-block-at-operators-request/"),
+        ("opérateurs", "entries/2016-02-29-houssenia-voip-block-at-operators-request/"),
+        ("reglementation", "entries/2016-11-04-anrt-communique-voip-restored/"),
+        ("réglementation", "entries/2016-11-04-anrt-communique-voip-restored/"),
+        ("levée", "entries/2016-03-02-mwn-wifi-block-lifted/"),
+        ("levee", "entries/2016-03-02-mwn-wifi-block-lifted/"),
+        ("boycotter", "entries/2016-01-16-phone-off-boycott-weekend/"),
+        ("interdiction", "entries/2016-10-14-yabiladi-voip-ban-almost-a-year-on/"),
+        ("#OpeUnlike", "entries/2016-02-26-opeunlike-campaign-launched/"),
+        ("OpeUnlike", "entries/2016-02-26-opeunlike-campaign-launched/"),
+    ],
+    "en": [
+        ("Meditel", "entries/2016-12-08-meditel-becomes-orange-maroc/"),
+        ("Méditel", "entries/2016-12-08-meditel-becomes-orange-maroc/"),
+        ("#OpeUnlike", "entries/2016-02-26-opeunlike-campaign-launched/"),
+        ("boycott", "entries/2016-01-16-phone-off-boycott-weekend/"),
+        ("Ahizoune", "entries/2016-01-07-ahizoune-says-anrt-blocked-apps/"),
+    ],
+}
+SITES: list[Path] = []  # the built site of archive_base
+# One query's bytes on this archive (uncompressed, as http.server sends them): Pagefind's UI (120 KB), its
+# scripts and wasm (about 130 KB), the language's metadata, one index chunk and the first results' fragments.
+QUERY_BUDGET = 450_000
+PREFIX = {"en": "", "fr": "fr/", "ar": "ar/"}
+FIRST = 20  # results whose page is looked up (a reader sees 5, then "load more")
+
+# The query through the site's hook, then Pagefind's own API (the one its UI uses): the first results' pages
+SEARCH = """async (q) => {
+  const bundle = new URL(document.querySelector('[data-archive-search]').dataset.bundle, document.baseURI).href;
+  const pf = await import(bundle + 'pagefind.js');
+  await pf.options({baseUrl: new URL(bundle + '../', document.baseURI).pathname});
+  const found = await pf.search(window.archiveSearchReduce(q));
+  return Promise.all(found.results.slice(0, %d).map(async r => (await r.data()).url));
+}""" % FIRST
+
+
+@pytest.fixture(scope="module")
+def archive_base(tmp_path_factory):
+    """This archive (evidence/ and content/ as tracked), built and served; yields its address."""
+    root = tmp_path_factory.mktemp("archive")
+    tracked = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "evidence", "content"],
+                             capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, tracked):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, root / name)
+    copy_site_files(REPO, root)
+    code, out = run_build(type("R", (), {"root": root})())
+    assert code == 0, out
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    SITES.append(root / "site")
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def tab(browser, archive_base):
+    t = Tab(browser, archive_base)
+    yield t
+    t.close()
+
+
+def _pagefind(tab) -> list[str]:
+    return [u for u in tab.requests if "/pagefind/" in urlparse(u).path]
+
+
+@pytest.mark.parametrize("lang", sorted(QUERIES))
+def test_each_query_finds_its_entries(tab, lang):
+    page = tab.goto(PREFIX[lang])
+    page.keyboard.press("/")
+    page.locator(f"{SEARCH_INPUT}:focus").wait_for()
+    missed = []
+    for query, expect in QUERIES[lang]:
+        urls = page.evaluate(SEARCH, query)
+        if f"/{PREFIX[lang]}{expect}" not in urls:
+            missed.append(f"{query} → {expect} (got {[u.rsplit('/', 2)[-2] for u in urls[:5]]})")
+    assert missed == []
+    assert tab.errors == [] and tab.external() == [] and tab.aborted == []
+
+
+@pytest.mark.parametrize("lang", sorted(QUERIES))
+def test_nothing_of_the_search_loads_before_the_reader_opens_it(tab, lang):
+    page = tab.goto(PREFIX[lang])
+    page.wait_for_load_state("networkidle")
+    page.mouse.wheel(0, 2000)
+    tab.goto(f"{PREFIX[lang]}entries/2016-01-07-ahizoune-says-anrt-blocked-apps/")
+    page.wait_for_load_state("networkidle")
+    assert _pagefind(tab) == []
+    page.focus("[data-archive-search] button")
+    page.wait_for_function("() => !!window.PagefindUI")
+    assert any(u.endswith("/pagefind/pagefind-ui.js") for u in _pagefind(tab))
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_the_search_speaks_the_page_language_and_keyboard_works(tab, lang):
+    page = tab.goto(PREFIX[lang])
+    page.keyboard.press("/")
+    page.locator(f"{SEARCH_INPUT}:focus").wait_for()
+    page.keyboard.type(QUERIES[lang][0][0])
+    page.locator(RESULT_LINK).first.wait_for(state="visible")
+    message = page.inner_text(".pagefind-ui__message")
+    assert ("نتائج" in message) if lang == "ar" else ("résultats" in message), message
+    if lang == "ar":
+        assert page.evaluate("getComputedStyle(document.querySelector('.pagefind-ui__results')).direction") == "rtl"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(f"document.activeElement.matches('{RESULT_LINK}')")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(f"document.activeElement.matches('{SEARCH_INPUT}')")
+    violations = [v for v in _axe(tab) if v["impact"] in ("serious", "critical")]
+    assert violations == []
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.querySelector('[data-archive-search] dialog').open")
+    assert tab.errors == []
+
+
+def test_the_query_hook_reduces_words_as_the_index_does(tab):
+    """content/assets/search.js and scripts/publish/searchtext.py agree on every form of a word."""
+    words = ["الإنترنت", "وَكالة", "بالمغرب", "للوكالة", "مستشفى", "Méditel", "LEVÉE", "ـالحظـر", "آخر", "ال"]
+    page = tab.goto("")
+    got = page.evaluate("ws => ws.map(w => window.archiveSearchReduce(w))", words)
+    assert got == [searchtext.strip_article(searchtext.normalise(w)) for w in words]
+    assert got[:6] == ["انترنت", "وكاله", "بالمغرب"[3:], "وكاله", "مستشفي", "meditel"]
+    # and each reduced form is among the forms indexed for the word
+    assert all(g in searchtext.variants(w) for g, w in zip(got, words))
+
+
+def test_one_query_costs_what_benchmarks_search_md_says(browser, archive_base):
+    from scripts.bench.search import measure
+    got = measure(SITES[0], "fr/", "Meditel", browser)
+    assert got["search_files_before_opening"] == []
+    assert 0 < got["bytes"] <= QUERY_BUDGET, got
