@@ -29,7 +29,7 @@ from . import addresses, feeds, formatdoc, jsonld
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
-from .texts import Texts, english_url
+from .texts import Texts, english_url, entry_html
 
 PAGE_SIZE = 200  # no generated page lists more entries than this
 KIND_LABELS = {"regulator": "Regulators", "operator": "Operators", "government": "Government",
@@ -147,7 +147,7 @@ class Renderer:
         text = self.tx.entry(e)
         body = self.env.get_template("entry.html.j2").render(
             e=e, t=text, here=e.url, related=related, media=media,
-            corrections=[{"date": c.date, "html": Markup(markup.to_html(c.note))} for c in e.corrections],
+            corrections=[{"date": c.date, "html": Markup(entry_html(e.url)(c.note))} for c in e.corrections],
             edit_url=edit_url, **self._common()) + jsonld.script(jsonld.document(
                 e, self.config, self.lang.code, text.title, jsonld.images(media)))
         meta = {"title": text.title, "description": markup.to_text(text.summary)[:300],

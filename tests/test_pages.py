@@ -1,0 +1,80 @@
+"""Issue 18 (pages): entry references in notes, the 404 page, lists narrowed by type and year."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import GOOD
+from scripts.evidence import markup
+from scripts.render.i18n import Lang
+from scripts.render.pages import Renderer
+from test_story import CONFIG, archive, entry, page
+
+E = "evidence/entries/2016/"
+NOTE = "notes: |\n  Telquel [reported it on 7 January](entry:2016-01-07-b) and [again](entry:{ref}).\n"
+
+
+# 2. Entry references in notes -----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_entry_reference_links_to_the_entry_page_relatively(lang):
+    b = entry("2016-01-07-b")
+    a = entry("a", notes="As [Telquel said](entry:2016-01-07-b), *calls* failed.",
+              summary="See [the other entry](entry:2016-01-07-b).")
+    html = page(Renderer(archive(a, b), CONFIG, lang=Lang(lang)), a)
+    assert '<a href="../2016-01-07-b/" class="ea-ref">Telquel said</a>, <em>calls</em> failed.' in html
+    assert '<a href="../2016-01-07-b/" class="ea-ref">the other entry</a>' in html
+
+
+def test_translated_notes_link_the_same_entry():
+    from scripts.evidence.model import Translation
+    b = entry("b")
+    a = entry("a", notes="As [Telquel said](entry:b).", translations={"fr": Translation(
+        title="Titre", summary="Résumé.", notes="Comme [l'a dit Telquel](entry:b).")})
+    html = page(Renderer(archive(a, b), CONFIG, lang=Lang("fr")), a)
+    assert '<a href="../b/" class="ea-ref">l&#x27;a dit Telquel</a>' in html
+
+
+@pytest.mark.parametrize("href", ["entry:../../etc/passwd", "entry:B", "entry:a b", "entry:a\"onmouseover=x",
+                                  "entry:javascript:alert(1)", "entry:" + "a" * 81, "entry:", "entry:-a"])
+def test_hostile_entry_links_render_as_text(href):
+    html = markup.to_html(f"[words]({href}) end", lambda ident: f"../{ident}/")
+    assert "<a" not in html and "words" in html and "onmouseover=x" not in html.replace("&quot;onmouseover=x", "")
+
+
+def test_entry_links_without_a_page_show_their_words():
+    """Feeds have no relative address to follow: the words stay, the link goes."""
+    assert markup.to_html("[words](entry:b) end") == "<p>words end</p>"
+    assert markup.to_text("[words](entry:b) end") == "words end"
+
+
+def test_unknown_entry_reference_is_reported_with_a_close_id(repo):
+    repo.entry("2016-01-07-b")
+    repo.entry("x", GOOD + NOTE.format(ref="2016-01-07-c"))
+    assert repo.messages() == [E + "x.yaml:13:8: error: entry '2016-01-07-c' linked in 'notes' does not exist "
+                               "(did you mean '2016-01-07-b'?)"]
+
+
+def test_references_in_translated_notes_and_corrections_are_checked(repo):
+    repo.entry("2016-01-07-b")
+    repo.entry("x", GOOD + "notes: \"N.\"\ncorrections:\n  - date: \"2026-11-21\"\n    note: \"Now [linked](entry:zzz).\"\n"
+               "translations:\n  fr:\n    title: \"T\"\n    summary: \"R.\"\n    notes: \"[Telquel](entry:2016-01-07-bb)\"\n")
+    assert repo.messages() == [
+        E + "x.yaml:16:11: error: entry 'zzz' linked in 'corrections[1].note' does not exist",
+        E + "x.yaml:21:12: error: entry '2016-01-07-bb' linked in 'translations.fr.notes' does not exist "
+            "(did you mean '2016-01-07-b'?)"]
+
+
+def test_known_entry_reference_passes_and_self_reference_is_refused(repo):
+    repo.entry("2016-01-07-b")
+    repo.entry("x", GOOD + NOTE.format(ref="x"))
+    assert repo.messages() == [E + "x.yaml:13:8: error: 'notes' links to this entry itself (link to another entry)"]
+
+
+@pytest.mark.parametrize("ident,shown", [("../../etc/passwd", "../../etc/passwd"), ("Big", "Big"),
+                                         ("a_b", "a_b"), ("x" * 81, "x" * 60)])
+def test_entry_reference_must_have_the_id_form(repo, ident, shown):
+    repo.entry("x", GOOD + f"notes: \"[words](entry:{ident})\"\n")
+    assert repo.messages() == [E + f"x.yaml:13:8: error: entry link in 'notes' names '{shown}', which is not an "
+                               "entry id (write [text](entry:2016-01-07-anrt-communique): the entry's file name "
+                               "without .yaml)"]
