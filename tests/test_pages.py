@@ -78,3 +78,16 @@ def test_entry_reference_must_have_the_id_form(repo, ident, shown):
     assert repo.messages() == [E + f"x.yaml:13:8: error: entry link in 'notes' names '{shown}', which is not an "
                                "entry id (write [text](entry:2016-01-07-anrt-communique): the entry's file name "
                                "without .yaml)"]
+
+
+def test_the_log_links_disagreement_notes_to_the_entries_they_name():
+    """The evidence log uses references, the same ones in the English, French and Arabic notes."""
+    import re
+    import yaml
+    from conftest import REPO
+    path = REPO / "evidence/entries/2016/2016-01-05-tweets-operators-blocking-ott-calls.yaml"
+    d = yaml.safe_load(path.read_text("utf-8"))
+    refs = [re.findall(r"\]\(entry:([a-z0-9-]+)\)", n) for n in
+            (d["notes"], d["translations"]["fr"]["notes"], d["translations"]["ar"]["notes"])]
+    assert "2016-01-07-ahizoune-says-anrt-blocked-apps" in refs[0]
+    assert refs[0] == refs[1] == refs[2]
