@@ -91,3 +91,78 @@ def test_the_log_links_disagreement_notes_to_the_entries_they_name():
             (d["notes"], d["translations"]["fr"]["notes"], d["translations"]["ar"]["notes"])]
     assert "2016-01-07-ahizoune-says-anrt-blocked-apps" in refs[0]
     assert refs[0] == refs[1] == refs[2]
+
+
+# A built site with key events and references (the shared fixture site has neither) ------------------
+
+LIFTED = """\
+type: statement
+title: "The regulator lifts the ban on internet calls"
+date: "2016-11-04"
+added: "2026-11-03"
+language: "fr"
+summary: |
+  Synthetic test entry: the calls are allowed again.
+source: {url: "https://example.org/lifted", publisher: "Example Daily"}
+speaker: anrt
+tags: [boycott]
+key_event: "The ban is lifted"
+notes: |
+  As [the January communiqué](entry:2016-01-07-regulator-communique) had said, the rules stay.
+translations:
+  fr:
+    title: "Le régulateur lève l'interdiction des appels via Internet"
+    summary: "Entrée de test synthétique : les appels sont de nouveau permis."
+    key_event: "L'interdiction est levée"
+    notes: "Comme l'avait dit [le communiqué de janvier](entry:2016-01-07-regulator-communique), les règles restent."
+  ar:
+    title: "الجهة المنظِّمة ترفع الحظر عن المكالمات عبر الإنترنت"
+    summary: "مدخل اختبار اصطناعي: المكالمات مسموح بها من جديد."
+    key_event: "رفع الحظر"
+    notes: "كما قال [بلاغ يناير](entry:2016-01-07-regulator-communique)، تبقى القواعد."
+"""
+PREFIX = {"en": "", "fr": "fr/", "ar": "ar/"}
+
+
+@pytest.fixture(scope="module")
+def pages_site(tmp_path_factory):
+    from conftest import make_site_repo, run_build
+    repo = make_site_repo(tmp_path_factory.mktemp("pages-site"), {"2016-11-04-ban-lifted": LIFTED})
+    code, out = run_build(repo)
+    assert code == 0, out
+    return repo
+
+
+# 1. The 404 page -------------------------------------------------------------------------------
+
+NOT_FOUND = {
+    "en": ("Page not found", "Use the search at the top of the page", "Search the archive", "The ban is lifted"),
+    "fr": ("Page introuvable", "Utilisez la recherche en haut de la page", "Rechercher dans l'archive",
+           "L&#x27;interdiction est levée"),
+    "ar": ("الصفحة غير موجودة", "استعمل البحث في أعلى الصفحة", "ابحث في الأرشيف", "رفع الحظر")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_404_page_speaks_the_site_language_with_key_events_and_ways_in(pages_site, lang):
+    import re
+    site = pages_site.root / "site"
+    html = (site / PREFIX[lang] / "404.html").read_text("utf-8")
+    title, search, button, event = NOT_FOUND[lang]
+    assert f"<title>{title} - " in html and f"<h1>{title}</h1>" in html and "404 - Not found" not in html
+    assert search in html and f"data-archive-search-open hidden>{button}</button>" in html
+    root = f"/voip-archive/{PREFIX[lang]}"
+    assert f'<a href="{root}entries/2016-11-04-ban-lifted/">{event}</a>' in html
+    links = re.findall(r'<div class="ea-notfound">.*?</div>', html, flags=re.S)[0]
+    hrefs = re.findall(r'href="([^"]*)"', links)
+    assert len(hrefs) == 7 and f"{root}browse/timeline/" in hrefs and root in hrefs
+    for href in hrefs:  # absolute from site_url's path: right from any depth of missing address
+        assert href.startswith(root)
+        assert (site / href.removeprefix("/voip-archive/") / "index.html").is_file(), href
+
+
+def test_404_page_falls_back_to_material_before_a_first_generation(tmp_path):
+    from scripts.publish import languages
+    assert languages._not_found(tmp_path) == {}
+    (tmp_path / "_generated").mkdir()
+    (tmp_path / "_generated" / "notfound.json").write_text("[1]")
+    assert languages._not_found(tmp_path) == {}

@@ -25,7 +25,7 @@ from ..evidence.model import Archive, Entry
 from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import addresses, feeds, formatdoc, jsonld
+from . import addresses, feeds, formatdoc, jsonld, notfound
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
@@ -306,6 +306,6 @@ def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = 
                 if memo:
                     memo.record(page.path, key, page.digest())
         out += r.timeline() + r.types() + r.actors() + r.tags() + r.latest()
-        out += [r.home(), r.languages()]
+        out += [r.home(), r.languages(), notfound.render(r)]
         out.append(formatdoc.render(Lang(code), r.prefix))
     return out
