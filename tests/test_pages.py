@@ -166,3 +166,62 @@ def test_404_page_falls_back_to_material_before_a_first_generation(tmp_path):
     (tmp_path / "_generated").mkdir()
     (tmp_path / "_generated" / "notfound.json").write_text("[1]")
     assert languages._not_found(tmp_path) == {}
+
+
+# 3. Lists narrowed by type and year ------------------------------------------------------------
+
+def _narrow_archive():
+    from scripts.evidence.dates import PartialDate
+    return archive(entry("a1", when=PartialDate(2016, 3, 2)), entry("a2", when=PartialDate(2015, 12, 1)),
+                   entry("s1", type="statement", speaker="anrt", when=PartialDate(2016, 1, 7)),
+                   entry("u1", type="video", when=PartialDate(0, bound="undated")))
+
+
+def _pages(lang="en"):
+    r = Renderer(_narrow_archive(), CONFIG, lang=Lang(lang))
+    return {o.path: o.data.decode("utf-8") for o in r.timeline() + r.types()}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_only_type_year_combinations_with_entries_get_a_page(lang):
+    pre = "" if lang == "en" else f"{lang}/"
+    made = sorted(p.removeprefix(pre) for p in _pages(lang) if p.removeprefix(pre).count("/") == 4 and p.startswith(pre + "browse/types/"))
+    assert made == ["browse/types/article/2015/index.md", "browse/types/article/2016/index.md",
+                    "browse/types/statement/2016/index.md", "browse/types/video/undated/index.md"]
+
+
+def test_type_pages_link_their_years_and_year_pages_their_types():
+    pages = _pages()
+    articles = pages["browse/types/article/index.md"]
+    assert ('<nav class="ea-narrow" aria-labelledby="ea-narrow-year"><span id="ea-narrow-year">Narrow by year:</span> '
+            '<ul><li><strong aria-current="page">All years</strong></li><li><a href="2015/">2015</a> (1)</li>'
+            '<li><a href="2016/">2016</a> (1)</li></ul></nav>') in articles
+    year = pages["browse/timeline/2016/index.md"]
+    assert ('<li><strong aria-current="page">All types</strong></li><li><a href="../../types/article/2016/">Articles</a> '
+            '(1)</li><li><a href="../../types/statement/2016/">Statements</a> (1)</li>') in year
+    assert "types/statement/2015/" not in pages["browse/timeline/2015/index.md"]  # no empty combination
+
+
+def test_a_narrowed_page_lists_that_type_in_that_year_and_links_back():
+    page = _pages()["browse/types/article/2016/index.md"]
+    assert 'title: "Articles: 2016"' in page and "<h1>Articles: 2016</h1>" in page
+    assert 'href="../../../../entries/a1/"' in page and "entries/s1/" not in page and "entries/a2/" not in page
+    assert '<li><a href="../">All years</a></li><li><a href="../2015/">2015</a> (1)</li><li><strong aria-current="page">2016</strong> (1)</li>' in page
+    assert '<li><a href="../../../timeline/2016/">All types</a></li><li><strong aria-current="page">Articles</strong> (1)</li>' in page
+    assert '<h2 id="2016-03">' in page  # grouped by month, like the year page
+
+
+@pytest.mark.parametrize("lang, heading, label", [("fr", "Articles : 2016", "Par année :"),
+                                                  ("ar", "مقالات: 2016", "حسب السنة:")])
+def test_narrowed_pages_in_each_language(lang, heading, label):
+    pages = _pages(lang)
+    page = pages[f"{lang}/browse/types/article/2016/index.md"]
+    assert f"<h1>{heading}</h1>" in page and f'<span id="ea-narrow-year">{label}</span>' in page
+
+
+def test_narrowing_links_are_right_on_every_page_of_a_long_list(monkeypatch):
+    from scripts.render import pages as pages_module
+    monkeypatch.setattr(pages_module, "PAGE_SIZE", 1)
+    pages = _pages()
+    assert '<li><a href="../2015/">2015</a> (1)</li>' in pages["browse/types/article/2/index.md"]
+    assert '<li><a href="../../../types/article/2016/">Articles</a>' in pages["browse/timeline/2016/2/index.md"]

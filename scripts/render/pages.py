@@ -26,6 +26,7 @@ from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
 from . import addresses, feeds, formatdoc, jsonld, notfound
+from .narrow import Narrow
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
@@ -113,6 +114,7 @@ class Renderer:
         self.prefix = "" if self.lang.code == self.config.languages.default else f"{self.lang.code}/"
         self.env.globals["entry_list"] = self.entry_list
         self._item = self.env.get_template("_macros.html.j2").module.entry_item
+        self.narrow = Narrow(self)  # the type × year pages and the links to them
 
     def entry_list(self, entries: list[Entry], here: str) -> Markup:
         """A list of entries; each entry is listed on many pages, so its line is rendered once per address
@@ -167,7 +169,7 @@ class Renderer:
 
     # Listing pages -----------------------------------------------------------------------
 
-    def listing(self, base: str, heading: str, entries: list[Entry], intro_html: str = "",
+    def listing(self, base: str, heading: str, entries: list[Entry], intro_html: str | Callable[[str], str] = "",
                 feeds: list[Feed] | None = None, grouper: Callable[[list[Entry]], list[Group]] | None = None,
                 heading_html: str = "") -> list[Output]:
         """A list of entries at ``base``, split into numbered pages of at most PAGE_SIZE."""
@@ -178,7 +180,8 @@ class Renderer:
             page = "" if n == 1 else " " + self._("(page %(n)s)") % {"n": self.lang.number(n)}
             title = heading + page
             body = self.env.get_template("listing.html.j2").render(
-                heading=Markup((heading_html or escape(heading)) + escape(page)), here=url, intro_html=Markup(intro_html),
+                heading=Markup((heading_html or escape(heading)) + escape(page)), here=url,
+                intro_html=Markup(intro_html(url) if callable(intro_html) else intro_html),  # links: from this page
                 feeds=feeds or [], groups=grouper(chunk) if grouper else [], entries=chunk, pages=urls, current=n)
             meta = {"title": title, "search": {"exclude": True},
                     "feeds": [{"href": f.href, "type": f.type, "title": f.label} for f in feeds or []]}
@@ -198,7 +201,8 @@ class Renderer:
             for y in years]}], "<p>%s</p>" % escape(_("All entries by the date of the evidence, year by year.")))]
         for y in years:
             out += self.listing(year_url(y), _("Timeline: %(year)s") % {"year": year_label(y, self.lang)},
-                                month_known_first(self.archive.by_year[y]), grouper=lambda c: by_month(c, self.lang))
+                                month_known_first(self.archive.by_year[y]), grouper=lambda c: by_month(c, self.lang),
+                                intro_html=lambda here, y=y: self.narrow.types(y, here))
         return out
 
     def types(self) -> list[Output]:
@@ -208,8 +212,9 @@ class Renderer:
                  for t in TYPE_LABELS if t in by_type]
         out = [self.hub("browse/types/", self._("By type of evidence"), [{"label": "", "anchor": "", "links": items}])]
         for t, entries in sorted(by_type.items()):
-            out += self.listing(type_url(t), plural[t], entries, feeds=facet_feeds("type", t, plural[t]))
-        return out
+            out += self.listing(type_url(t), plural[t], entries, feeds=facet_feeds("type", t, plural[t]),
+                                intro_html=lambda here, t=t: self.narrow.years(t, here))
+        return out + self.narrow.pages()
 
     def actors(self) -> list[Output]:
         by_actor = self.archive.by_actor
