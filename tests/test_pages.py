@@ -127,7 +127,11 @@ PREFIX = {"en": "", "fr": "fr/", "ar": "ar/"}
 @pytest.fixture(scope="module")
 def pages_site(tmp_path_factory):
     from conftest import make_site_repo, run_build
-    repo = make_site_repo(tmp_path_factory.mktemp("pages-site"), {"2016-11-04-ban-lifted": LIFTED})
+    boycott = LIFTED.replace('date: "2016-11-04"', 'date: "2016-01-16"').replace(
+        'key_event: "The ban is lifted"', 'key_event: "A boycott is called"').replace("\ntranslations:", "\nx:")
+    boycott = boycott.split("\nx:")[0] + "\n"  # English only: the label shows marked as English in fr and ar
+    repo = make_site_repo(tmp_path_factory.mktemp("pages-site"), {"2016-11-04-ban-lifted": LIFTED,
+                                                                   "2016-01-16-boycott": boycott})
     code, out = run_build(repo)
     assert code == 0, out
     return repo
@@ -154,7 +158,7 @@ def test_404_page_speaks_the_site_language_with_key_events_and_ways_in(pages_sit
     assert f'<a href="{root}entries/2016-11-04-ban-lifted/">{event}</a>' in html
     links = re.findall(r'<div class="ea-notfound">.*?</div>', html, flags=re.S)[0]
     hrefs = re.findall(r'href="([^"]*)"', links)
-    assert len(hrefs) == 7 and f"{root}browse/timeline/" in hrefs and root in hrefs
+    assert len(hrefs) == 8 and f"{root}browse/timeline/" in hrefs and root in hrefs  # 2 key events, 6 ways in
     for href in hrefs:  # absolute from site_url's path: right from any depth of missing address
         assert href.startswith(root)
         assert (site / href.removeprefix("/voip-archive/") / "index.html").is_file(), href
