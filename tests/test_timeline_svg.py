@@ -78,7 +78,7 @@ class Table(HTMLParser):
     def __init__(self, html: str):
         super().__init__()
         self.rows, self._cell = [], None
-        self.feed(html[html.index("<table>"):html.index("</table>")])
+        self.feed(html[html.index("<details"):html.index("</details>")])
 
     def handle_starttag(self, tag, attrs):
         if tag == "tr":
@@ -136,11 +136,13 @@ def test_bars_and_table_give_the_same_counts_per_month_and_type():
     html = figure()
     drawn = bars(svg_of(html))
     rows = Table(html).rows
-    assert rows[0] == ["Month", "Entries", "Articles", "Statements", "Petitions", "Key events"]
-    table = {r[0]: r[1:] for r in rows[1:]}
+    assert rows[0] == ["Month", "Entries", "Articles", "Statements", "Petitions"]
+    split = rows.index(["Date", "Key event"])
+    assert rows[split + 1:] == [["5 January 2016", "Users discover the block"],
+                                ["7 January 2016", "The regulator's communiqué"], ["4 November 2016", "The block is lifted"]]
+    table = {r[0]: r[1:] for r in rows[1:split]}
     assert len(table) == 15 and list(table)[0] == "October 2015" and list(table)[-1] == "December 2016"
     assert table["January 2016"][:4] == ["4", "2", "1", "1"] and table["November 2016"][:4] == ["1", "0", "1", "0"]
-    assert table["January 2016"][4] == "Users discover the block; The regulator's communiqué"
     assert drawn.keys() == {"2015-12", "2016-01", "2016-11"}
     for month, bar in drawn.items():
         name = Lang().month_heading(int(month[:4]), int(month[5:]))

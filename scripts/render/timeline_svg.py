@@ -22,7 +22,7 @@ from .i18n import Lang
 from .timeline_data import Model
 
 W, PAD, BAR_H, ROW = 760, 12, 130, 20
-CHAR = 6.4  # estimated width of a character at 12 px, to choose a label's side and wrap it
+CHAR = 6.9  # estimated width of a character at 13 px, to choose a label's side and wrap it
 # Okabe–Ito colours (told apart with the common colour-vision deficiencies), and a pattern per type, so that no
 # type is told by its colour alone.
 STYLE = {"article": ("#0072b2", ""), "statement": ("#d55e00", "M0 6L6 0"), "legal": ("#cc79a7", "M0 6L6 0M0 0L6 6"),
@@ -181,7 +181,7 @@ class Drawing:
                             for k, t in enumerate(lines))
             marks = ' lang="en" direction="ltr"' if english else ""
             title = f"{self.lang.date(e.date, e.date_approximate)}: {label}"
-            out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(base)}" y2="{_n(y - 4)}" stroke="#999" '
+            out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(base)}" y2="{_n(y - 4)}" stroke="#bbb" '
                        f'stroke-dasharray="2 2"/><a href="{_attr(link(self.here, e.url))}" class="ea-tl-event">'
                        f'<title>{escape(title)}</title><rect class="ea-tl-hit" x="{PAD}" y="{_n(y - 11)}" '
                        f'width="{W - 2 * PAD}" height="{_n(ROW + 14 * (len(lines) - 1) - 2)}" fill="transparent"/>'
@@ -209,7 +209,7 @@ class Drawing:
         bottom = self.events(base, base + 52)
         body = "".join(self.parts)
         return (f'<svg xmlns="http://www.w3.org/2000/svg" class="ea-tl-svg" viewBox="0 0 {W} {_n(bottom)}" '
-                f'width="{W}" height="{_n(bottom)}" direction="{"rtl" if self.rtl else "ltr"}" font-size="12" '
+                f'width="{W}" height="{_n(bottom)}" direction="{"rtl" if self.rtl else "ltr"}" font-size="13" '
                 f'aria-labelledby="ea-tl-title ea-tl-desc"><title id="ea-tl-title">{escape(title)}</title>'
                 f'<desc id="ea-tl-desc">{escape(desc)}</desc>{self.defs()}{body}</svg>')
 
@@ -249,8 +249,8 @@ def figure(model: Model, lang: Lang, here: str, env) -> str:
     svg = Drawing(model, lang, here, rtl).svg(title, " ".join(x for x in (desc, period) if x))
     rows = [{"label": lang.month_heading(*m), "anchor": link(here, year_url(m[0])) + f"#{m[0]}-{m[1]:02d}",
              "total": model.total(m), "counts": [model.counts[m].get(t, 0) for t in model.types],
-             "events": [e for e in model.key_events if (e.date.year, e.date.month) == m]} for m in model.months]
+             } for m in model.months]
     return env.get_template("_timeline.html.j2").render(
         svg=svg, title=title, period=period, rows=rows, types=[lang.gettext(TYPE_LABELS[t][1]) for t in model.types],
-        here=here,
+        here=here, key_events=model.key_events,
         not_drawn=[(year_url(y), y, n) for y, n in sorted(model.not_drawn.items(), key=lambda x: x[0] or 10_000)])
