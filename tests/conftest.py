@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.evidence import load_archive
-from scripts.bench.synthetic import copy_site_files
+from scripts.bench.synthetic import STORY_END, copy_site_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -76,8 +76,8 @@ def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path)
 
 
-# The archive's own story settings in mkdocs.yml name its entries: the synthetic site gets its own.
-STORY_START = "    # Archive content, checked by the build"
+# The archive's own story settings in mkdocs.yml name its entries (copy_site_files drops them): the synthetic
+# site gets its own.
 SYNTHETIC_STORY = """\
     timeline:
       period:
@@ -99,7 +99,7 @@ def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
     # Arabic be complete (tests/test_translations.py covers it) would only add warnings here.
     config = root / "mkdocs.yml"
     text = config.read_text("utf-8").replace("    require_translations: [fr, ar]\n", "")
-    config.write_text(text[:text.index(STORY_START)] + SYNTHETIC_STORY + text[text.index("\ntheme:"):], "utf-8")
+    config.write_text(text.replace(STORY_END, SYNTHETIC_STORY + STORY_END), "utf-8")
     shutil.copytree(FIXTURES / "site" / "media", root / "evidence" / "media", dirs_exist_ok=True)
     for src in sorted((FIXTURES / "site" / "entries").glob("*.yaml")):
         repo.entry(src.stem, src.read_text("utf-8"), year=src.stem[:4])

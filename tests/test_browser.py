@@ -391,7 +391,8 @@ POKE = """() => {
     // then list what would be live: event handlers, the payloads' own attributes, script: addresses
     const urls = ['href', 'src', 'action', 'formaction', 'data'];
     return [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
-        .filter(a => /^on/i.test(a.name) || a.name === 'autofocus' || a.name === 'x'
+        .filter(a => /^on/i.test(a.name) || a.name === 'autofocus'
+                     || a.name === 'x' && !el.closest('svg.ea-tl-svg')  // the timeline's coordinates
                      || urls.includes(a.name) && /^\\s*(javascript|data|vbscript):/i.test(a.value))
         .map(a => el.tagName + ' ' + a.name + '=' + a.value));
 }"""

@@ -16,7 +16,7 @@ from babel.dates import format_date
 
 from ..evidence.model import Entry
 from ..evidence.schema import TYPE_LABELS
-from .formatting import link
+from .formatting import direction, link
 from .groups import year_url
 from .i18n import Lang
 from .timeline_data import Model
@@ -69,11 +69,13 @@ class Drawing:
         return min(xa, xb), abs(xb - xa)
 
     def month_name(self, m: tuple[int, int], width: str = "LLL") -> str:
+        """The month's stand-alone abbreviated name in the page's language (Babel, CLDR)."""
         return format_date(dt.date(m[0], m[1], 1), width, locale=self.lang.locale)
 
     # Pieces ------------------------------------------------------------------------------------
 
     def defs(self) -> str:
+        """The fill patterns: one per type drawn, and the hatching of the disputed dates."""
         pats = []
         for t in self.m.types:
             colour, path = STYLE.get(t, ("#777777", ""))
@@ -102,6 +104,7 @@ class Drawing:
         return y + 24
 
     def period(self, top: float, base: float) -> None:
+        """The shaded period between ``top`` and ``base``, its disputed start and end hatched and linked."""
         p = self.m.period
         if not p:
             return
@@ -127,7 +130,7 @@ class Drawing:
         self.parts.append('<g class="ea-tl-band">' + "".join(out) + "</g>")
 
     def bars(self, top: float, base: float) -> None:
-        _ = self.lang.gettext
+        """A stacked bar per month with entries (a link to the month on its year page), and the month names."""
         peak = max((self.m.total(m) for m in self.m.months), default=0) or 1
         unit = (base - top - 30) / peak
         out = []
@@ -160,6 +163,7 @@ class Drawing:
         self.parts.append('<g class="ea-tl-bars">' + "".join(out) + "</g>")
 
     def event_pos(self, e: Entry) -> float:
+        """A key event's position: the middle of its day, or of its month when the day is not known."""
         d = e.date
         if d.day:
             return self.pos(dt.date(d.year, d.month, d.day)) + .5 / monthrange(d.year, d.month)[1]
@@ -244,7 +248,7 @@ def _texts(model: Model, lang: Lang) -> tuple[str, str, str]:
 
 def figure(model: Model, lang: Lang, here: str, env) -> str:
     """The figure: the SVG in a scrollable frame, its caption, the same data as a table, the entries not drawn."""
-    rtl = lang.code in ("ar", "he", "fa", "ur")
+    rtl = direction(lang.code) == "rtl"
     title, desc, period = _texts(model, lang)
     svg = Drawing(model, lang, here, rtl).svg(title, " ".join(x for x in (desc, period) if x))
     rows = [{"label": lang.month_heading(*m), "anchor": link(here, year_url(m[0])) + f"#{m[0]}-{m[1]:02d}",
