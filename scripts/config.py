@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import yaml
@@ -35,6 +36,9 @@ class SiteConfig:
     repo_branch: str = "main"
     feed_size: int = 50
     languages: Languages = Languages()
+    # extra.archive's archive content (the drawn timeline's settings, the home page's summary), as written:
+    # checked where they are used (render/timeline_data.py, render/summary.py)
+    story: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def base(self) -> str:
@@ -103,6 +107,7 @@ def load(root: Path) -> SiteConfig:
         repo_url=str(data.get("repo_url") or "").rstrip("/"),
         repo_branch=str(archive.get("branch", "main")), feed_size=feed_size,
         languages=_languages(archive),
+        story={k: archive[k] for k in ("timeline", "home_summary") if k in archive},
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.evidence import load_archive
-from scripts.bench.synthetic import copy_site_files
+from scripts.bench.synthetic import STORY_END, copy_site_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -76,6 +76,20 @@ def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path)
 
 
+# The archive's own story settings in mkdocs.yml name its entries (copy_site_files drops them): the synthetic
+# site gets its own.
+SYNTHETIC_STORY = """\
+    timeline:
+      period:
+        label: {en: "Synthetic block", fr: "Blocage synthétique", ar: "حظر تجريبي"}
+        start: {from: "2015-12", to: "2016-01-07", entry: 2016-01-07-regulator-communique}
+        end: {from: "2016-02-20", to: "2016-02-28", entry: 2016-02-28-synthetic-screenshot}
+    home_summary:
+      en: [{text: "A synthetic line of summary.", entries: [2016-01-07-regulator-communique]}]
+      ar: [{text: "سطر تجريبي من الملخص.", entries: [2016-01-07-regulator-communique]}]
+"""
+
+
 def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
     """A repository with the real mkdocs.yml, overrides and CSS, and synthetic pages and entries."""
     repo = Repo(root)
@@ -84,7 +98,8 @@ def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
     # The synthetic registries and entries are in English only: this archive's rule that French and
     # Arabic be complete (tests/test_translations.py covers it) would only add warnings here.
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("    require_translations: [fr, ar]\n", ""), "utf-8")
+    text = config.read_text("utf-8").replace("    require_translations: [fr, ar]\n", "")
+    config.write_text(text.replace(STORY_END, SYNTHETIC_STORY + STORY_END), "utf-8")
     shutil.copytree(FIXTURES / "site" / "media", root / "evidence" / "media", dirs_exist_ok=True)
     for src in sorted((FIXTURES / "site" / "entries").glob("*.yaml")):
         repo.entry(src.stem, src.read_text("utf-8"), year=src.stem[:4])

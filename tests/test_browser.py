@@ -60,6 +60,7 @@ EXTRA = {
         quote: {text: "Un véritable bouleversement pour les usagers du mobile", lang: "fr", translation: "A real upheaval for mobile users"}
         source: {url: "https://example.org/fr", publisher: "Quotidien (test)"}
         tags: [boycott]
+        key_event: "A French daily calls the block a shock"
         ''',
     ARABIC_ENTRY: '''\
         type: social-post
@@ -72,6 +73,7 @@ EXTRA = {
         quote: {text: "قرار مفاجئ من الوكالة", lang: "ar", translation: "A sudden decision by the agency"}
         source: {url: "https://example.org/ar", publisher: "Social network (test)"}
         actors: [anrt]
+        key_event: "A post calls the decision sudden"
         ''',
     MEDIA_ENTRY: f'''\
         type: screenshot
@@ -389,7 +391,8 @@ POKE = """() => {
     // then list what would be live: event handlers, the payloads' own attributes, script: addresses
     const urls = ['href', 'src', 'action', 'formaction', 'data'];
     return [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
-        .filter(a => /^on/i.test(a.name) || a.name === 'autofocus' || a.name === 'x'
+        .filter(a => /^on/i.test(a.name) || a.name === 'autofocus'
+                     || a.name === 'x' && !el.closest('svg.ea-tl-svg')  // the timeline's coordinates
                      || urls.includes(a.name) && /^\\s*(javascript|data|vbscript):/i.test(a.value))
         .map(a => el.tagName + ' ' + a.name + '=' + a.value));
 }"""
@@ -467,4 +470,46 @@ def test_no_serious_accessibility_violations_in_french_and_arabic(tab, path):
     violations = [v for v in _axe(tab) if v["impact"] in ("serious", "critical")
                   and not all((v["id"], node) in KNOWN_AXE for node in v["nodes"])]
     assert violations == []
+    assert tab.errors == []
+
+
+# The drawn timeline (issue 18) -----------------------------------------------------------------------
+
+_OVERFLOW = """() => [...document.querySelectorAll('.md-content *')]
+    .filter(e => !e.closest('.ea-tl-frame, .md-typeset__scrollwrap, details:not([open])'))
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width && (r.right > innerWidth + 1 || r.left < -1); })
+    .map(e => e.tagName + '.' + e.className)"""
+
+
+@pytest.mark.parametrize("prefix", ["", "ar/"], ids=["en", "ar"])
+def test_home_at_390px_scrolls_sideways_only_inside_the_timeline(tab, prefix):
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    page = tab.goto(prefix)
+    assert page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth]") == [390, 390]
+    assert page.evaluate(_OVERFLOW) == []
+    frame = page.locator(".ea-tl-frame")
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth && getComputedStyle(f).overflowX === 'auto'")
+    if os.environ.get("SHOTS_DIR"):  # for a look by eye: SHOTS_DIR=/tmp/shots pytest tests/test_browser.py -k timeline
+        page.screenshot(path=str(Path(os.environ["SHOTS_DIR"]) / f"home-{prefix.strip('/') or 'en'}-390.png"), full_page=True)
+    assert tab.errors == [] and tab.external() == []
+
+
+@pytest.mark.parametrize("prefix", ["", "ar/"], ids=["en", "ar"])
+def test_keyboard_reaches_every_key_event_of_the_timeline_with_a_visible_focus(tab, archive, prefix):
+    expected = {f"/{prefix}entries/{e.id}/" for e in archive.entries if e.key_event}
+    assert len(expected) >= 2
+    page = tab.goto(prefix)
+    reached = set()
+    for _ in range(250):
+        page.keyboard.press("Tab")
+        focus = page.evaluate("""() => { const a = document.activeElement;
+            if (!a.matches('a.ea-tl-event')) return null;
+            return [new URL(a.getAttribute('href'), location.href).pathname,
+                    getComputedStyle(a.querySelector('.ea-tl-hit')).stroke]; }""")
+        if focus:
+            reached.add(focus[0])
+            assert focus[1] == "rgb(0, 0, 0)", "the focused key event is drawn with a black frame"
+        if reached == expected:
+            break
+    assert reached == expected
     assert tab.errors == []

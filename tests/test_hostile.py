@@ -155,9 +155,14 @@ class _Markup(HTMLParser):
         self.data_blocks: list[str] = []  # JSON-LD: data a browser never runs, checked to be inert JSON
         self._in_script = False
         self._data = False
+        self._chart = 0  # inside the drawn timeline, whose shapes and text have x coordinates
 
     def handle_starttag(self, tag, attrs):
+        if tag == "svg" and "ea-tl-svg" in (dict(attrs).get("class") or "").split():
+            self._chart += 1
         for name, value in attrs:
+            if name == "x" and self._chart and tag in ("rect", "text", "tspan"):
+                continue
             if name.startswith("on") or name in ("autofocus", "x", "srcdoc"):
                 self.live.append(f"<{tag} {name}={value!r}>")
             if name in self.URL_ATTRS and value and re.match(r"\s*(javascript|data|vbscript):", value, re.I):
@@ -169,6 +174,8 @@ class _Markup(HTMLParser):
 
     def handle_endtag(self, tag):
         self._in_script = False
+        if tag == "svg" and self._chart:
+            self._chart -= 1
 
     def handle_data(self, data):
         if self._in_script:

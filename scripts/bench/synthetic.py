@@ -107,9 +107,21 @@ def make_archive(root: Path, entries: int, images: int = 0, image_maker=None, se
     return root
 
 
+# mkdocs.yml's archive content (the timeline's period, the home summary) names this archive's entries
+STORY_START = "    # Archive content, checked by the build"
+STORY_END = "    # (end of the archive content"
+
+
+def without_story(config: str) -> str:
+    """mkdocs.yml's text without the archive content between its two marker comments (the end marker is kept)."""
+    start, end = config.find(STORY_START), config.find(STORY_END)
+    return config if start < 0 or end < start else config[:start] + config[end:]
+
+
 def copy_site_files(repo: Path, root: Path) -> None:
-    """Copy what MkDocs needs besides pages from ``repo`` to ``root``: config, hook, theme overrides, CSS."""
-    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
+    """Copy what MkDocs needs besides pages from ``repo`` to ``root``: config (without this archive's story),
+    hook, theme overrides, CSS."""
+    (root / "mkdocs.yml").write_text(without_story((repo / "mkdocs.yml").read_text("utf-8")), "utf-8")
     (root / "scripts" / "publish").mkdir(parents=True, exist_ok=True)
     shutil.copy(repo / "scripts" / "publish" / "hooks.py", root / "scripts" / "publish" / "hooks.py")
     shutil.copytree(repo / "overrides", root / "overrides", dirs_exist_ok=True)

@@ -25,7 +25,7 @@ from ..evidence.model import Archive, Entry
 from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import addresses, feeds, formatdoc, jsonld, notfound
+from . import addresses, feeds, formatdoc, jsonld, notfound, summary, timeline_data, timeline_svg
 from .narrow import Narrow
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
@@ -188,9 +188,9 @@ class Renderer:
             out.append(self._page(url + "index.md", meta, body))
         return out
 
-    def hub(self, url: str, heading: str, sections: list[dict], intro_html: str = "") -> Output:
+    def hub(self, url: str, heading: str, sections: list[dict], intro_html: str = "", figure: str = "") -> Output:
         body = self.env.get_template("hub.html.j2").render(heading=heading, here=url, sections=sections,
-                                                           intro_html=Markup(intro_html))
+                                                           intro_html=Markup(intro_html), figure=Markup(figure))
         return self._page(url + "index.md", {"title": heading, "search": {"exclude": True}}, body)
 
     def timeline(self) -> list[Output]:
@@ -198,7 +198,8 @@ class Renderer:
         years = sorted(self.archive.by_year, key=lambda y: y or 10_000)  # undated (0) last
         out = [self.hub("browse/timeline/", _("Timeline"), [{"label": "", "anchor": "", "links": [
             {"url": year_url(y), "label": year_label(y, self.lang), "count": len(self.archive.by_year[y]), "extra": ()}
-            for y in years]}], "<p>%s</p>" % escape(_("All entries by the date of the evidence, year by year.")))]
+            for y in years]}], "<p>%s</p>" % escape(_("All entries by the date of the evidence, year by year.")),
+            self.timeline_figure("browse/timeline/"))]
         for y in years:
             out += self.listing(year_url(y), _("Timeline: %(year)s") % {"year": year_label(y, self.lang)},
                                 month_known_first(self.archive.by_year[y]), grouper=lambda c: by_month(c, self.lang),
@@ -273,6 +274,12 @@ class Renderer:
                             "<p>%s</p>" % escape(_("Entries in the order they were added to the archive, newest first.")),
                             feeds=SITE_FEEDS, grouper=lambda c: by_added(c, self.lang))
 
+    def timeline_figure(self, here: str) -> str:
+        """The drawn timeline for the page at ``here`` ('' when no entry has a month)."""
+        settings = timeline_data.settings(self.config.story.get("timeline"), self.config.languages.all)
+        model = timeline_data.build(self.archive, settings)
+        return timeline_svg.figure(model, self.lang, here, self.env) if model else ""
+
     def home(self) -> Output:
         """The generated part of the home page, included by content/index.md (content/<lang>/index.md)."""
         a = self.archive
@@ -283,7 +290,8 @@ class Renderer:
             actors=len(a.by_actor), tags=len(a.by_tag), languages=format_list([self.lang.language(x) for x in languages],
                                                                             locale=self.lang.locale), language_count=len(languages),
             years=(min(dated), max(dated)) if (dated := [y for y in a.by_year if y]) else None,
-            key_events=[e for e in a.entries if e.key_event], latest=a.latest[:10] if len({e.added for e in a.entries}) > 1 else [], feeds=SITE_FEEDS)
+            summary=summary.lines(self.config.story.get("home_summary"), self.lang.code, a),
+            timeline=Markup(self.timeline_figure("")), key_events=[e for e in a.entries if e.key_event], latest=a.latest[:10] if len({e.added for e in a.entries}) > 1 else [], feeds=SITE_FEEDS)
         return Output(f"{self.prefix}_generated/home.md", (GENERATED + body).encode("utf-8"))
 
     def languages(self) -> Output:
