@@ -61,7 +61,8 @@ def generate(root: Path, strict: bool = False) -> Generated:
     t1 = time.perf_counter()
     writer = Writer(root / "content")
     memo = PageMemo(root / ".cache", f"{code_digest()} {cfg!r}", writer.holds)
-    result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo)
+    references = cite.references(loaded.archive, cfg, root / ".cache")
+    result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo, references)
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     for lang in cfg.languages.all:  # each language's site has its own feeds, under content/<lang>/

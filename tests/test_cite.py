@@ -66,3 +66,69 @@ def test_built_site_publishes_citations(built_site):
     assert not lib.failed_blocks and [x.key for x in lib.entries] == [i["id"] for i in items]
     for item in items:
         assert json.loads((site / "entries" / item["id"] / "cite.csl.json").read_bytes()) == [item]
+
+
+# The reference on entry pages ------------------------------------------------------------------------------
+
+def _cite_block(html: str) -> str:
+    start = html.index('<section id="cite"')
+    return html[start:html.index("</section>", start)]
+
+
+@pytest.mark.parametrize("lang, heading, available, dates", [
+    ("en", "Cite this entry", "Available at", "Evidence date: <time datetime=\"2016-01\">January 2016</time>; "
+     "entry last changed: <time datetime=\"2017-03-04\">4 March 2017</time>."),
+    ("fr", "Citer cette entrée", "Disponible sur", "Date de la preuve : <time datetime=\"2016-01\">janvier 2016</time> ; "
+     "dernière modification de l'entrée : <time datetime=\"2017-03-04\">4 mars 2017</time>."),
+    ("ar", "الاستشهاد بهذا المدخل", "موجود في", "تاريخ الدليل: <time datetime=\"2016-01\">يناير 2016</time>؛ "
+     "آخر تعديل للمدخل: <time datetime=\"2017-03-04\">4 مارس 2017</time>."),
+])
+def test_entry_page_cites_the_entry_escaped_in_its_language(lang, heading, available, dates):
+    from scripts.render.i18n import Lang
+    from scripts.render.pages import Renderer
+
+    e = _entry(title="Operators block <script>alert(1)</script> & co",
+               corrections=(Correction(PartialDate(2017, 3, 4), "Fixed."),))
+    page, _ = Renderer(_archive(e), CFG, lang=Lang(lang)).entry(e)
+    block = _cite_block(page.data.decode("utf-8"))
+    up = "../../" if lang == "en" else "../../../"  # the downloads are published once, at the default root
+    assert block == (
+        f'<section id="cite" data-search-exclude>\n<h2>{heading}</h2>\n'
+        f'<p class="ea-reference">Archive (2016) Operators block &lt;script&gt;alert(1)&lt;/script&gt; &amp; co, '
+        f'Archive. {available}: https://example.org/a/entries/2016-01-07-x/. {dates}</p>\n'
+        f'<p class="ea-cite-files">{Lang(lang).gettext("The same citation to download:")} '
+        f'<a href="{up}entries/2016-01-07-x/cite.bib" download type="application/x-bibtex">BibTeX</a> · '
+        f'<a href="{up}entries/2016-01-07-x/cite.csl.json" download '
+        f'type="application/vnd.citationstyles.csl+json">CSL-JSON</a></p>\n')
+
+
+def test_references_are_kept_in_the_store_and_redone_only_for_changed_entries(tmp_path, monkeypatch):
+    calls = []
+    real = cite.reference
+    monkeypatch.setattr(cite, "reference", lambda item, locale: calls.append((item["id"], locale)) or real(item, locale))
+    a, b = _entry(), _entry("2016-01-09-z", "Second")
+    first = cite.references(_archive(a, b), CFG, tmp_path)
+    assert sorted(calls) == sorted((i, loc) for i in (a.id, b.id) for loc in ("en-GB", "fr-FR", "ar"))
+    assert first[("fr", b.id)] == ("Archive (2016) Second, Archive. "
+                                   "Disponible sur: https://example.org/a/entries/2016-01-09-z/.")
+    calls.clear()
+    b.title = "Second, corrected"
+    again = cite.references(_archive(a, b), CFG, tmp_path)
+    assert sorted(calls) == [(b.id, "ar"), (b.id, "en-GB"), (b.id, "fr-FR")]
+    assert again[("en", a.id)] == first[("en", a.id)] and "Second, corrected" in again[("ar", b.id)]
+    calls.clear()
+    assert cite.references(_archive(a, b), CFG, tmp_path) == again and calls == []
+
+
+def test_built_entry_pages_cite_and_link_downloads_that_exist(built_site):
+    site = built_site.root / "site"
+    items = json.loads((site / "data/entries.csl.json").read_bytes())
+    for lang in ("", "fr/", "ar/"):
+        for item in items:
+            page = site / lang / "entries" / item["id"] / "index.html"
+            block = _cite_block(page.read_text("utf-8"))
+            assert item["URL"] in block
+            for href in ("cite.bib", "cite.csl.json"):
+                link = next(part.split('"')[0] for part in block.split('href="')[1:] if part.split('"')[0].endswith(href))
+                assert (page.parent / link).resolve() == (site / "entries" / item["id"] / href).resolve()
+

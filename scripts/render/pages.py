@@ -25,7 +25,7 @@ from ..evidence.model import Archive, Entry
 from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import addresses, feeds, formatdoc, jsonld
+from . import addresses, cite, feeds, formatdoc, jsonld
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
@@ -103,6 +103,7 @@ class Renderer:
     media: dict[str, Any] = field(default_factory=dict)
     memo: PageMemo | None = None
     lang: Lang = field(default_factory=Lang)
+    references: dict[tuple[str, str], str] = field(default_factory=dict)  # (language, id) -> cite.references()
     env: jinja2.Environment = None
     _cards: dict[tuple[str, str], Markup] = field(default_factory=dict)
 
@@ -141,18 +142,29 @@ class Renderer:
         media = [self._media_item(m) for m in e.media]
         names = [self.archive.actors[a] for a in (e.speaker, *e.all_actors) if a] + [self.archive.tags[t] for t in e.tags]
         edit_url = self._edit_url(e)
-        key = page_key(self.lang.code, e, related, names, media, edit_url)
+        citation = self._citation(e)
+        key = page_key(self.lang.code, e, related, names, media, edit_url, citation)
         if self.memo and (digest := self.memo.lookup(self.prefix + path, key)):
             return Output(self.prefix + path, known=digest), key
         text = self.tx.entry(e)
         body = self.env.get_template("entry.html.j2").render(
             e=e, t=text, here=e.url, related=related, media=media,
             corrections=[{"date": c.date, "html": Markup(markup.to_html(c.note))} for c in e.corrections],
-            edit_url=edit_url, **self._common()) + jsonld.script(jsonld.document(
+            edit_url=edit_url, cite=citation, **self._common()) + jsonld.script(jsonld.document(
                 e, self.config, self.lang.code, text.title, jsonld.images(media)))
         meta = {"title": text.title, "description": markup.to_text(text.summary)[:300],
                 "entry_id": e.id, "feeds": []}
         return self._page(path, meta, body), key
+
+    def _citation(self, e: Entry) -> dict[str, Any]:
+        """The "Cite this entry" block: the reference (plain text: the template escapes it) and the downloads,
+        which only the default language's site publishes."""
+        text = self.references.get((self.lang.code, e.id))
+        if text is None:  # a renderer made without cite.references() (tests, one page)
+            text = cite.reference(cite.csl_item(e, self.config), cite.CSL_LOCALES.get(self.lang.code, "en-GB"))
+        up = "../" * e.url.count("/") + ("../" if self.prefix else "")
+        return {"reference": text, "changed": cite.last_changed(e), "bib": f"{up}{e.url}cite.bib",
+                "csl": f"{up}{e.url}cite.csl.json"}
 
     def _media_item(self, item) -> dict:
         info = self.media.get(item.sha256)
@@ -294,12 +306,12 @@ def _entry_pages(r: Renderer, start: int, end: int) -> list[tuple[Output, str]]:
 
 
 def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None,
-           memo: PageMemo | None = None) -> list[Output]:
+           memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None) -> list[Output]:
     """Return every generated page of every language's site; entry pages are rendered on every core, or taken
-    from ``memo``."""
+    from ``memo``; ``references``: cite.references() (else each page renders its own)."""
     out = []
     for code in config.languages.all:
-        r = Renderer(archive, config, media or {}, memo, Lang(code))
+        r = Renderer(archive, config, media or {}, memo, Lang(code), references or {})
         for part in parallel.map_slices(_entry_pages, r, len(archive.entries)):
             for page, key in part:
                 out.append(page)
