@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import bibtexparser
+import jsonschema
 import pytest
 
 from scripts.evidence.dates import PartialDate
@@ -132,3 +134,43 @@ def test_built_entry_pages_cite_and_link_downloads_that_exist(built_site):
                 link = next(part.split('"')[0] for part in block.split('href="')[1:] if part.split('"')[0].endswith(href))
                 assert (page.parent / link).resolve() == (site / "entries" / item["id"] / href).resolve()
 
+
+# The CSL-JSON against the CSL data schema -------------------------------------------------------------------
+
+CSL_SCHEMA = json.loads((Path(__file__).parent / "fixtures/csl-data.json").read_text("utf-8"))
+
+
+def _csl_validator():
+    """Draft 7 as the schema declares, the schema itself checked first, formats checked; the schema forbids
+    unknown variables (additionalProperties: false), so a misspelt field fails instead of being ignored."""
+    jsonschema.Draft7Validator.check_schema(CSL_SCHEMA)
+    assert CSL_SCHEMA["items"]["additionalProperties"] is False
+    return jsonschema.Draft7Validator(CSL_SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+def _bounded(bound: str, year: int = 2016):
+    e = _entry("2016-01-08-" + bound, HOSTILE)
+    e.date = PartialDate(year if bound != "undated" else 0, bound=bound)
+    return e
+
+
+def test_csl_items_validate_against_the_csl_data_schema():
+    entries = [_entry(), _entry("2016-01-09-z", "حجب المكالمات"), _bounded("before"), _bounded("undated")]
+    items = [cite.csl_item(e, CFG) for e in entries]
+    _csl_validator().validate(items)
+    with pytest.raises(jsonschema.ValidationError, match=r"Additional properties are not allowed \('precision' was"):
+        _csl_validator().validate([dict(items[0], precision="month")])
+    with pytest.raises(jsonschema.ValidationError, match="is not valid under any of the given schemas"):
+        _csl_validator().validate([dict(items[0], issued={"date-parts": [[2016, 1]], "precision": "month"})])
+    with pytest.raises(jsonschema.ValidationError):
+        _csl_validator().validate([dict(items[0], type="web-page")])
+
+
+def test_built_csl_json_validates_archive_wide_and_per_entry(built_site):
+    site = built_site.root / "site"
+    validator = _csl_validator()
+    items = json.loads((site / "data/entries.csl.json").read_bytes())
+    assert items
+    validator.validate(items)
+    for item in items:
+        validator.validate(json.loads((site / "entries" / item["id"] / "cite.csl.json").read_bytes()))
