@@ -70,7 +70,8 @@ def generate(root: Path, strict: bool = False) -> Generated:
         result.outputs += [Output(here + o.path, o.data) for o in feeds.render(
             loaded.archive, cfg.base + here, Lang(lang).gettext(cfg.site_name), loaded.media, limit=cfg.feed_size,
             lang=lang)]
-    result.outputs += data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
+    downloads = data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
+    result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads)
     result.timings["feeds"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     result.outputs.append(link_list(media.outputs(loaded.archive, loaded.media), Path(root).absolute()))
