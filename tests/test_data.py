@@ -109,12 +109,19 @@ def test_built_site_publishes_the_data_once_at_the_root(built_site, site):
     assert 'href="../../data/entries.csv"' in (site / "fr/data/index.html").read_text("utf-8")
 
 
-def test_two_builds_give_the_same_data_bytes(built_site, tmp_path):
+def test_two_builds_give_the_same_data_bytes_and_the_same_offline_edition(built_site, tmp_path):
     other = make_site_repo(tmp_path / "again")
     code, out = run_build(other)
     assert code == 0, out
-    for rel in ["data/entries.json", "data/entries.csv", "data/entries.schema.json", fixity.MANIFEST]:
+    for rel in ["data/entries.json", "data/entries.csv", "data/entries.schema.json", "data/entries.bib",
+                "data/entries.csl.json", fixity.MANIFEST]:
         assert (other.root / "site" / rel).read_bytes() == (built_site.root / "site" / rel).read_bytes(), rel
+    zips = []
+    for repo in (built_site, other):
+        out = tmp_path / f"edition-{len(zips)}.zip"
+        assert main(["--root", str(repo.root), "edition", "--out", str(out)]) == 0
+        zips.append(out.read_bytes())
+    assert zips[0] == zips[1] and len(zips[0]) > 1000
 
 
 def _verify(folder: Path) -> tuple[int, str]:
