@@ -103,6 +103,16 @@ def reference(item: dict[str, Any], locale: str = "en-GB") -> str:
     return str(bib.bibliography()[0])
 
 
+def page_citation(e: Entry, cfg: SiteConfig, lang: str, references: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """What an entry page's "Cite this entry" block shows: the reference (plain text: the template escapes it),
+    the day the entry last changed, and the addresses of the downloads, published once at the default root."""
+    text = references.get((lang, e.id))
+    if text is None:  # a page rendered without references() (tests, one page)
+        text = reference(csl_item(e, cfg), CSL_LOCALES.get(lang, "en-GB"))
+    up = "../" * e.url.count("/") + ("" if lang == cfg.languages.default else "../")
+    return {"reference": text, "changed": last_changed(e), "bib": f"{up}{e.url}cite.bib", "csl": f"{up}{e.url}cite.csl.json"}
+
+
 def _salt() -> str:
     from importlib.metadata import version
 

@@ -142,7 +142,7 @@ class Renderer:
         media = [self._media_item(m) for m in e.media]
         names = [self.archive.actors[a] for a in (e.speaker, *e.all_actors) if a] + [self.archive.tags[t] for t in e.tags]
         edit_url = self._edit_url(e)
-        citation = self._citation(e)
+        citation = cite.page_citation(e, self.config, self.lang.code, self.references)
         key = page_key(self.lang.code, e, related, names, media, edit_url, citation)
         if self.memo and (digest := self.memo.lookup(self.prefix + path, key)):
             return Output(self.prefix + path, known=digest), key
@@ -155,16 +155,6 @@ class Renderer:
         meta = {"title": text.title, "description": markup.to_text(text.summary)[:300],
                 "entry_id": e.id, "feeds": []}
         return self._page(path, meta, body), key
-
-    def _citation(self, e: Entry) -> dict[str, Any]:
-        """The "Cite this entry" block: the reference (plain text: the template escapes it) and the downloads,
-        which only the default language's site publishes."""
-        text = self.references.get((self.lang.code, e.id))
-        if text is None:  # a renderer made without cite.references() (tests, one page)
-            text = cite.reference(cite.csl_item(e, self.config), cite.CSL_LOCALES.get(self.lang.code, "en-GB"))
-        up = "../" * e.url.count("/") + ("../" if self.prefix else "")
-        return {"reference": text, "changed": cite.last_changed(e), "bib": f"{up}{e.url}cite.bib",
-                "csl": f"{up}{e.url}cite.csl.json"}
 
     def _media_item(self, item) -> dict:
         info = self.media.get(item.sha256)
