@@ -84,6 +84,11 @@ CSL_STYLE = "harvard-cite-them-right"  # the only style citeproc-py 0.11.1 ships
 CSL_LOCALES = {"en": "en-GB", "fr": "fr-FR", "ar": "ar"}  # the style's own locale is en-GB; citeproc ships fr-FR, ar
 
 
+def csl_locale(lang: str) -> str:
+    """The CSL locale of a site language (British English where citeproc-py has none)."""
+    return CSL_LOCALES.get(lang, "en-GB")
+
+
 @lru_cache(maxsize=None)
 def _style(locale: str):
     from citeproc import CitationStylesStyle
@@ -108,15 +113,20 @@ def page_citation(e: Entry, cfg: SiteConfig, lang: str, references: dict[tuple[s
     the day the entry last changed, and the addresses of the downloads, published once at the default root."""
     text = references.get((lang, e.id))
     if text is None:  # a page rendered without references() (tests, one page)
-        text = reference(csl_item(e, cfg), CSL_LOCALES.get(lang, "en-GB"))
+        text = reference(csl_item(e, cfg), csl_locale(lang))
     up = "../" * e.url.count("/") + ("" if lang == cfg.languages.default else "../")
     return {"reference": text, "changed": last_changed(e), "bib": f"{up}{e.url}cite.bib", "csl": f"{up}{e.url}cite.csl.json"}
 
 
 def _salt() -> str:
+    """What every stored reference depends on besides its item: citeproc-py (its styles and locales ship with
+    it), the style, and how reference() calls it."""
+    import hashlib
+    import inspect
     from importlib.metadata import version
 
-    return f"citeproc-py {version('citeproc-py')} {CSL_STYLE}"  # its styles and locales ship with it
+    how = hashlib.sha256(inspect.getsource(reference).encode()).hexdigest()[:16]
+    return f"citeproc-py {version('citeproc-py')} {CSL_STYLE} {how}"
 
 
 def _render_slice(todo: list[tuple[str, str, dict]], start: int, end: int) -> list[str]:
@@ -126,11 +136,11 @@ def _render_slice(todo: list[tuple[str, str, dict]], start: int, end: int) -> li
 def references(archive: Archive, cfg: SiteConfig, cache: Path | None = None) -> dict[tuple[str, str], str]:
     """(language, entry id) -> the entry's reference in that language, for every site language.
 
-    About 3 ms each: kept in the store (.cache/references.json) under a digest of the CSL item and the
+    3 to 5 ms of CPU each: kept in the store (.cache/references.json) under a digest of the CSL item and the
     locale, so only new or changed entries are rendered again, even after our code changes; on all cores."""
     section = open_section(cache, "references", _salt()) if cache else None
     items = {e.id: csl_item(e, cfg) for e in archive.entries}
-    wanted = {(lang, id): (CSL_LOCALES.get(lang, lang), item) for lang in cfg.languages.all for id, item in items.items()}
+    wanted = {(lang, id): (csl_locale(lang), item) for lang in cfg.languages.all for id, item in items.items()}
     done, todo, keys = {}, [], {}
     for (lang, id), (locale, item) in wanted.items():
         keys[(lang, id)] = k = key(locale, item)
