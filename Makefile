@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site check serve test bench schema clean
+.PHONY: site check serve test bench schema edition clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ $(BROWSER_DEPS): tests/browser/package-lock.json tests/browser/package.json
 
 site: $(VENV)/.runtime  ## check the evidence log, generate pages, build site/
 	$(PY) -m scripts build
+
+edition: site  ## the built site as one reproducible zip for offline reading, in dist/
+	$(PY) -m scripts edition
 
 check: $(VENV)/.runtime  ## check the evidence log only
 	$(PY) -m scripts check

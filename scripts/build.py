@@ -61,7 +61,8 @@ def generate(root: Path, strict: bool = False) -> Generated:
     t1 = time.perf_counter()
     writer = Writer(root / "content")
     memo = PageMemo(root / ".cache", f"{code_digest()} {cfg!r}", writer.holds)
-    result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo)
+    references = cite.references(loaded.archive, cfg, root / ".cache")
+    result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo, references)
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     for lang in cfg.languages.all:  # each language's site has its own feeds, under content/<lang>/
@@ -69,7 +70,8 @@ def generate(root: Path, strict: bool = False) -> Generated:
         result.outputs += [Output(here + o.path, o.data) for o in feeds.render(
             loaded.archive, cfg.base + here, Lang(lang).gettext(cfg.site_name), loaded.media, limit=cfg.feed_size,
             lang=lang)]
-    result.outputs += data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
+    downloads = data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
+    result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads)
     result.timings["feeds"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     result.outputs.append(link_list(media.outputs(loaded.archive, loaded.media), Path(root).absolute()))

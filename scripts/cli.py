@@ -33,6 +33,10 @@ EPILOG = {
               "  python -m scripts verify site              # the site you just built\n"
               "  python -m scripts verify ~/mirror/archive  # a copy: exit 0 only if nothing is missing, altered or added\n\n"
               "Without this repository, `sha256sum -c --quiet manifest-sha256.txt` in the copy checks the listed files.",
+    "edition": "example:\n"
+               "  python -m scripts edition                      # site/ -> dist/<name>-offline.zip\n"
+               "  python -m scripts edition --out /media/usb/archive.zip\n\n"
+               "Build the site first (make site; `make edition` does both). The same site gives the same bytes.",
 }
 
 
@@ -68,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="entry files (default: every entry that has media)")
     f = add("verify", "Check a copy of the site against its manifest-sha256.txt: every file present, unchanged, and no other.")
     f.add_argument("folder", type=Path, metavar="DIR", help="the copy's top folder (where manifest-sha256.txt is)")
+    z = add("edition", "Pack the built site/ (pages, data/, manifest) into one reproducible zip to read offline.")
+    z.add_argument("--out", type=Path, metavar="FILE", help="the zip to write (default: dist/<name>-offline.zip)")
     return p
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import PurePosixPath
 
 from .evidence import editor_schema
 from .evidence.load import load_archive
@@ -212,3 +213,25 @@ def verify(args: argparse.Namespace) -> int:
     _out(f"{verdict.checked} files listed: {len(verdict.missing)} missing, {len(verdict.altered)} altered, "
          f"{len(verdict.extra)} not in the manifest ({n} problem{'s' if n != 1 else ''})")
     return 1
+
+
+def edition(args: argparse.Namespace) -> int:
+    """Pack the built site/ into one reproducible zip for offline reading."""
+    from urllib.parse import urlsplit
+
+    from . import config as site_config
+    from .evidence.problems import BuildError
+    from .publish import edition as offline
+    from .publish.lock import build_lock
+
+    try:
+        top = PurePosixPath(urlsplit(site_config.load(args.root).site_url).path).name or "archive"
+        out = args.out if args.out else args.root / "dist" / f"{top}-offline.zip"
+        with build_lock(args.root / ".cache"):  # no build may exchange site/ while it is read
+            made = offline.write(args.root / "site", out, top)
+    except BuildError as exc:
+        _err(f"error: {exc}")
+        return 1
+    _out(f"wrote {made.path} ({made.files} files, {made.size:,} bytes, dated {made.date.isoformat()}); "
+         f"to read it: unzip it, then run `python3 -m http.server` in {top}/ and open http://127.0.0.1:8000/")
+    return 0

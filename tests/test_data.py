@@ -109,12 +109,19 @@ def test_built_site_publishes_the_data_once_at_the_root(built_site, site):
     assert 'href="../../data/entries.csv"' in (site / "fr/data/index.html").read_text("utf-8")
 
 
-def test_two_builds_give_the_same_data_bytes(built_site, tmp_path):
+def test_two_builds_give_the_same_data_bytes_and_the_same_offline_edition(built_site, tmp_path):
     other = make_site_repo(tmp_path / "again")
     code, out = run_build(other)
     assert code == 0, out
-    for rel in ["data/entries.json", "data/entries.csv", "data/entries.schema.json", fixity.MANIFEST]:
+    for rel in ["data/entries.json", "data/entries.csv", "data/entries.schema.json", "data/entries.bib",
+                "data/entries.csl.json", fixity.MANIFEST]:
         assert (other.root / "site" / rel).read_bytes() == (built_site.root / "site" / rel).read_bytes(), rel
+    zips = []
+    for repo in (built_site, other):
+        out = tmp_path / f"edition-{len(zips)}.zip"
+        assert main(["--root", str(repo.root), "edition", "--out", str(out)]) == 0
+        zips.append(out.read_bytes())
+    assert zips[0] == zips[1] and len(zips[0]) > 1000
 
 
 def _verify(folder: Path) -> tuple[int, str]:
@@ -235,3 +242,45 @@ def test_every_entry_page_carries_json_ld_that_parses(site):
             doc = json.loads(found[0])
             assert doc["@type"] == "WebPage" and doc["inLanguage"] == (lang.rstrip("/") or "en")
             assert doc["about"].get("url", "") == e["source"]["url"] and doc["isPartOf"]["name"]
+
+
+def _dataset(html: str) -> dict:
+    import re
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+def test_data_page_describes_a_dataset_in_each_language(built_site, site):
+    from scripts.render import cite
+
+    modified = max(cite.last_changed(e) for e in built_site.check().archive.entries).isoformat()
+    base = json.loads((site / "data/entries.json").read_bytes())["site_url"]
+    for lang, description in (("", "Every entry of the archive as data"), ("fr/", "Chaque entrée de l'archive"),
+                              ("ar/", "كل مداخل الأرشيف")):
+        doc = _dataset((site / lang / "data/index.html").read_text("utf-8"))
+        assert doc["@type"] == "Dataset" and doc["url"] == f"{base}{lang}data/" and doc["dateModified"] == modified
+        assert doc["description"].startswith(description) and doc["inLanguage"] == ["en", "fr", "ar"]
+        assert "license" not in doc  # the archive has chosen none: never guessed
+        files = {d["name"]: d for d in doc["distribution"]}
+        assert sorted(files) == ["entries.bib", "entries.csl.json", "entries.csv", "entries.json", "entries.schema.json"]
+        for name, d in files.items():
+            assert d["@type"] == "DataDownload" and d["contentUrl"] == f"{base}data/{name}"
+            assert d["contentSize"] == f"{(site / 'data' / name).stat().st_size} B"
+        assert files["entries.csv"]["encodingFormat"] == "text/csv"
+        assert files["entries.csl.json"]["encodingFormat"] == "application/vnd.citationstyles.csl+json"
+
+
+def test_dataset_json_ld_is_inert_with_a_hostile_archive_name():
+    from dataclasses import replace
+    from scripts.render import jsonld
+
+    cfg = replace(CFG, site_name=HOSTILE_TEXT)
+    out = {o.path: o.data.decode() for o in data.dataset_snippets(_archive(_entry()), cfg,
+                                                                  data.render(_archive(_entry()), cfg))}
+    assert sorted(out) == ["_generated/dataset.md", "ar/_generated/dataset.md", "fr/_generated/dataset.md"]
+    body = out["fr/_generated/dataset.md"][len('<script type="application/ld+json">'):-len("</script>\n")]
+    assert "<" not in body and ">" not in body and "&" not in body
+    doc = json.loads(body)
+    assert doc["name"] == doc["isPartOf"]["name"] == HOSTILE_TEXT and doc["dateModified"] == "2016-02-03"
+    assert doc["url"] == "https://example.org/a/fr/data/" and jsonld.DATA_FORMATS["entries.bib"] == "application/x-bibtex"

@@ -23,7 +23,7 @@ PAGES = {
     "ban-in-brief.md": "# The ban in brief\n\nSynthetic.\n",
     "methodology.md": "# Methodology\n\n## Corrections\n\nSynthetic.\n",
     "contributing.md": "# Contribute\n\nSynthetic.\n",
-    "data.md": "# Data\n\nSynthetic.\n",
+    "data.md": "# Data\n\nSynthetic.\n\n--8<-- \"dataset.md\"\n",
 }
 
 

@@ -8,4 +8,5 @@ searchtext what Pagefind indexes (a hidden normalised copy of each page's words)
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
 serve   the live preview
 fixity  manifest-sha256.txt (the SHA-256 of every published file) and the check of a copy against it
+edition the offline edition: the built site as one reproducible zip (python -m scripts edition)
 """

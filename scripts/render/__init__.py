@@ -11,8 +11,8 @@ msgids      every interface string the code and templates use (for the catalogs'
 feeds       RSS, Atom and JSON Feed of the newest additions, and per-facet feeds: which items, in which words
 feed_formats  the item and channel records, and how RSS, Atom (feedgen) and JSON Feed write them
 formatdoc   the evidence-format reference page, from the schema declaration
-jsonld      the schema.org JSON-LD of entry pages (inert: <, >, & written as JSON escapes)
-cite        citations of entries: BibTeX and CSL-JSON, per entry and for the whole archive
+jsonld      the schema.org JSON-LD of entry pages and the Data page's Dataset (inert: <, >, & written as JSON escapes)
+cite        citations of entries: BibTeX and CSL-JSON, per entry and for the whole archive; the reference on each page
 data        the downloads for reuse: entries.json and its schema (data_schema), entries.csv, entry.json
 Nothing here writes a file: every stage returns Outputs for the one writer (publish/output.py).
 """

@@ -16,7 +16,10 @@ from typing import Any
 from ..config import SiteConfig
 from ..evidence.model import Actor, Archive, Entry, Tag
 from ..publish.output import Output
+from . import jsonld
+from .cite import last_changed
 from .data_schema import FORMAT_VERSION, schema
+from .i18n import Lang
 
 DATA = "data/"
 CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
@@ -119,3 +122,20 @@ def render(archive: Archive, cfg: SiteConfig) -> list[Output]:
         out.append(Output(f"entries/{record['id']}/entry.json",
                           _json({"format_version": FORMAT_VERSION, "archive": cfg.site_name, "entry": record})))
     return out
+
+
+def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output]) -> list[Output]:
+    """The Dataset JSON-LD the Data page of each language includes (``--8<-- "dataset.md"``), from the data files."""
+    sizes = {o.path.removeprefix(DATA): len(o.data) for o in files if o.path.startswith(DATA) and o.data is not None}
+    modified = max((last_changed(e) for e in archive.entries), default=None)
+    out = []
+    for code in cfg.languages.all:
+        lang = Lang(code)
+        description = lang.gettext("Every entry of the archive as data: JSON with its JSON Schema, CSV for "
+                                   "spreadsheets, and citations in BibTeX and CSL-JSON, made from the evidence log.")
+        doc = jsonld.dataset(cfg, code, lang.gettext(cfg.site_name), description, sizes,
+                             modified.isoformat() if modified else "")
+        here = "" if code == cfg.languages.default else f"{code}/"
+        out.append(Output(f"{here}_generated/dataset.md", jsonld.script(doc).encode("utf-8")))
+    return out
+

@@ -58,3 +58,26 @@ def script(doc: dict[str, Any]) -> str:
     """The script element that carries ``doc``."""
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True).translate(_INERT)
     return f'<script type="application/ld+json">{text}</script>\n'
+
+
+DATA_FORMATS = {"entries.json": "application/json", "entries.schema.json": "application/schema+json",
+                "entries.csv": "text/csv", "entries.bib": "application/x-bibtex",
+                "entries.csl.json": "application/vnd.citationstyles.csl+json"}
+
+
+def dataset(cfg: SiteConfig, lang: str, name: str, description: str, files: dict[str, int],
+            modified: str = "") -> dict[str, Any]:
+    """The Data page's schema.org Dataset; ``files``: data/ file name -> size in bytes; ``modified``: an ISO day.
+
+    No ``license``: the archive has not chosen one, and a guessed one would mislead."""
+    here = "" if lang == cfg.languages.default else f"{lang}/"
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Dataset", "name": name, "description": description,
+        "url": cfg.base + here + "data/", "inLanguage": list(cfg.languages.all),
+        "isPartOf": {"@type": "WebSite", "name": cfg.site_name, "url": cfg.base},
+        "distribution": [{"@type": "DataDownload", "name": f, "encodingFormat": DATA_FORMATS[f],
+                          "contentUrl": cfg.base + "data/" + f, "contentSize": f"{files[f]} B"}
+                         for f in DATA_FORMATS if f in files]}
+    if modified:
+        doc["dateModified"] = modified
+    return doc

@@ -25,7 +25,7 @@ from ..evidence.model import Archive, Entry
 from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import addresses, feeds, formatdoc, jsonld, notfound, summary, timeline_data, timeline_svg
+from . import addresses, cite, feeds, formatdoc, jsonld, notfound, summary, timeline_data, timeline_svg
 from .narrow import Narrow
 from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
@@ -104,6 +104,7 @@ class Renderer:
     media: dict[str, Any] = field(default_factory=dict)
     memo: PageMemo | None = None
     lang: Lang = field(default_factory=Lang)
+    references: dict[tuple[str, str], str] = field(default_factory=dict)  # (language, id) -> cite.references()
     env: jinja2.Environment = None
     _cards: dict[tuple[str, str], Markup] = field(default_factory=dict)
 
@@ -143,14 +144,15 @@ class Renderer:
         media = [self._media_item(m) for m in e.media]
         names = [self.archive.actors[a] for a in (e.speaker, *e.all_actors) if a] + [self.archive.tags[t] for t in e.tags]
         edit_url = self._edit_url(e)
-        key = page_key(self.lang.code, e, related, names, media, edit_url)
+        citation = cite.page_citation(e, self.config, self.lang.code, self.references)
+        key = page_key(self.lang.code, e, related, names, media, edit_url, citation)
         if self.memo and (digest := self.memo.lookup(self.prefix + path, key)):
             return Output(self.prefix + path, known=digest), key
         text = self.tx.entry(e)
         body = self.env.get_template("entry.html.j2").render(
             e=e, t=text, here=e.url, related=related, media=media,
             corrections=[{"date": c.date, "html": Markup(entry_html(e.url)(c.note))} for c in e.corrections],
-            edit_url=edit_url, **self._common()) + jsonld.script(jsonld.document(
+            edit_url=edit_url, cite=citation, **self._common()) + jsonld.script(jsonld.document(
                 e, self.config, self.lang.code, text.title, jsonld.images(media)))
         meta = {"title": text.title, "description": markup.to_text(text.summary)[:300],
                 "entry_id": e.id, "feeds": []}
@@ -307,12 +309,12 @@ def _entry_pages(r: Renderer, start: int, end: int) -> list[tuple[Output, str]]:
 
 
 def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None,
-           memo: PageMemo | None = None) -> list[Output]:
+           memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None) -> list[Output]:
     """Return every generated page of every language's site; entry pages are rendered on every core, or taken
-    from ``memo``."""
+    from ``memo``; ``references``: cite.references() (else each page renders its own)."""
     out = []
     for code in config.languages.all:
-        r = Renderer(archive, config, media or {}, memo, Lang(code))
+        r = Renderer(archive, config, media or {}, memo, Lang(code), references or {})
         for part in parallel.map_slices(_entry_pages, r, len(archive.entries)):
             for page, key in part:
                 out.append(page)
