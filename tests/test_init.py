@@ -71,3 +71,24 @@ def test_a_new_archive_builds_on_the_first_try(tmp_path):
     assert "<title>Home - Press freedom cases</title>" in (site / "index.html").read_text("utf-8")
     assert "Example entry: replace or delete this file" in (site / "rss.xml").read_text("utf-8")
     assert _make(target, "check").returncode == 0
+
+
+def test_the_package_ships_every_file_the_generator_reads():
+    import fnmatch
+    import tomllib
+    tool = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    data, dirs = tool["package-data"], tool["package-dir"]
+
+    def shipped(package: str, folder: Path) -> list[str]:
+        files = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        return [f for f in files if not f.endswith(".py") and not any(fnmatch.fnmatch(f, g) for g in data.get(package, []))]
+    assert shipped("scripts.render", REPO / "scripts" / "render") == []
+    assert [f for f in shipped("scripts", REPO / "scripts") if f.startswith("skeleton/")] == []
+    assert shipped("scripts._overrides", REPO / dirs["scripts._overrides"]) == []
+    subpackages = {f"scripts.{p.parent.name}" for p in (REPO / "scripts").glob("*/__init__.py")}
+    assert set(tool["packages"]) == {"scripts", "scripts._overrides", *subpackages}
+
+
+def test_the_skeleton_keeps_this_repositorys_assets():
+    for asset in (REPO / "content" / "assets").iterdir():
+        assert (REPO / "scripts" / "skeleton" / "content" / "assets" / asset.name).read_bytes() == asset.read_bytes()
