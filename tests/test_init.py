@@ -92,3 +92,61 @@ def test_the_package_ships_every_file_the_generator_reads():
 def test_the_skeleton_keeps_this_repositorys_assets():
     for asset in (REPO / "content" / "assets").iterdir():
         assert (REPO / "scripts" / "skeleton" / "content" / "assets" / asset.name).read_bytes() == asset.read_bytes()
+
+
+SECOND_KINDS = """    actor_kinds:
+      ministry: [Ministry, Ministries]
+      provider: [Internet provider, Internet providers]
+      ngo: [Rights group, Rights groups]
+"""
+SECOND_ACTORS = """ministry-interior: {name: "Ministry of the Interior (synthetic)", kind: ministry}
+netco: {name: "NetCo (synthetic)", kind: provider}
+watch: {name: "Access Watch (synthetic)", kind: ngo}
+"""
+SECOND_ENTRIES = {
+    "2021-06-01-ministry-orders-shutdown": ("statement", "Ministry orders a nationwide shutdown", "speaker: ministry-interior\nactors: [ministry-interior]"),
+    "2021-06-02-provider-confirms": ("article", "Provider confirms the order", "actors: [netco]\nkey_event: \"Shutdown ordered\""),
+    "2021-06-20-group-counts-days": ("report", "Rights group counts the days offline", "actors: [watch]\ntags: [shutdown]"),
+    "2021-07-01-service-restored": ("article", "Service restored after a month", "actors: [netco, watch]\ntags: [shutdown]"),
+}
+
+
+def _second_archive(root: Path) -> None:
+    """A small synthetic archive unlike ours: English only, other actor kinds, no screenshots, another name."""
+    assert main(["init", str(root), "--name", "Example shutdown archive", "--languages", "en"]) == 0
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8").replace("types: [article, statement, screenshot,", "types: [article, statement,")
+    text = re.sub(r"    actor_kinds:\n(      .*\n)+", SECOND_KINDS, text)
+    config.write_text(text, "utf-8")
+    (root / "evidence" / "actors.yaml").write_text(SECOND_ACTORS, "utf-8")
+    (root / "evidence" / "tags.yaml").write_text('shutdown: {label: "Shutdown"}\n', "utf-8")
+    for path in (root / "evidence" / "entries").rglob("*.yaml"):
+        path.unlink()  # the example entry: ours to remove, init made it
+    for id, (etype, title, extra) in SECOND_ENTRIES.items():
+        path = root / "evidence" / "entries" / "2021" / f"{id}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'type: {etype}\ntitle: "{title}"\ndate: "{id[:10]}"\nadded: "2026-11-0{len(title) % 9 + 1}"\n'
+                        f'summary: "A synthetic summary."\nlanguage: "en"\nsource:\n  url: "https://example.org/{id}"\n'
+                        f'  publisher: "Example News"\n{extra}\n', "utf-8")
+    assert main(["--root", str(root), "schema"]) == 0
+
+
+def test_a_second_archive_shows_nothing_of_ours(tmp_path, capsys):
+    root = tmp_path / "shutdowns"
+    _second_archive(root)
+    done = _make(root, "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = root / "site"
+    texts = {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in sorted(site.rglob("*"))
+             if p.suffix in (".html", ".xml", ".json", ".atom", ".txt", ".js", ".css")
+             and "pagefind" not in p.parts and "javascripts" not in p.parts and "stylesheets" not in p.parts}  # Material's and Pagefind's own code
+    assert [(path, m.group()) for path, t in texts.items() for m in [OURS.search(t)] if m] == []
+    assert not (site / "fr").exists() and not (site / "ar").exists()
+    home = texts["index.html"]
+    assert "<title>Home - Example shutdown archive</title>" in home and "Shutdown ordered" in home
+    assert "finds words in English." in home
+    actors = texts["browse/actors/index.html"]
+    assert '<h2 id="ministry">Ministries</h2>' in actors and '<h2 id="provider">Internet providers</h2>' in actors
+    assert all(f"entries/{id}/" in texts["browse/timeline/2021/index.html"] for id in SECOND_ENTRIES)
+    assert texts["rss.xml"].count("<item>") == 4 and "Example shutdown archive" in texts["atom.xml"]
+    assert "feeds/actor/netco.xml" in " ".join(texts) and "screenshot" not in texts["format/index.html"].split("Rules by type")[1].split("Actors")[0]
