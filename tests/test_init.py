@@ -150,3 +150,23 @@ def test_a_second_archive_shows_nothing_of_ours(tmp_path, capsys):
     assert all(f"entries/{id}/" in texts["browse/timeline/2021/index.html"] for id in SECOND_ENTRIES)
     assert texts["rss.xml"].count("<item>") == 4 and "Example shutdown archive" in texts["atom.xml"]
     assert "feeds/actor/netco.xml" in " ".join(texts) and "screenshot" not in texts["format/index.html"].split("Rules by type")[1].split("Actors")[0]
+
+
+def test_the_preview_of_a_new_archive_uses_the_generators_theme_and_hook(tmp_path):
+    from mkdocs.config import load_config
+
+    from scripts.publish import theme
+    assert theme.serve_config(REPO) == REPO / "mkdocs.yml"  # this archive names its own
+    assert main(["init", str(tmp_path / "a"), "--name", "A"]) == 0
+    cfg = load_config(config_file=str(theme.serve_config(tmp_path / "a")))
+    assert Path(cfg.theme.custom_dir) == theme.generator_overrides() and cfg.docs_dir == str(tmp_path / "a" / "content")
+    assert list(cfg.hooks) == [str(theme.HOOK)]
+
+
+def test_new_refuses_a_turned_off_type(tmp_path, capsys):
+    _second_archive(tmp_path / "s")
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path / "s"), "new", "screenshot", "--title", "T", "--date", "2021"]) == 2
+    assert capsys.readouterr().err == (
+        "error: type 'screenshot' is turned off in this archive (mkdocs.yml extra.archive.types): use one of "
+        "article, statement, social-post, petition, report, legal, video, or add 'screenshot' to extra.archive.types\n")

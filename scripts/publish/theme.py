@@ -33,3 +33,21 @@ def fill_in(raw: dict, root: Path) -> dict:
     if not any(Path(root, h).is_file() for h in hooks):  # an archive's own copy of the hook (this repository's)
         out["hooks"] = [*hooks, str(HOOK)]
     return out
+
+
+def serve_config(root: Path) -> Path:
+    """The config file for `mkdocs serve`: mkdocs.yml, or, when it names no theme overrides or hook, a
+    derived one in .cache/ that inherits it and adds the generator's (paths absolute: MkDocs resolves
+    them from the derived file's folder)."""
+    import json
+
+    from .. import config as site_config
+    fill = fill_in(site_config.raw(root), root)
+    if not fill:
+        return root / "mkdocs.yml"
+    derived = {"INHERIT": str(root / "mkdocs.yml"), "docs_dir": str(root / "content"),
+               "site_dir": str(root / "site"), **fill}
+    path = root / ".cache" / "serve-mkdocs.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(derived, indent=1) + "\n", "utf-8")  # JSON is YAML
+    return path
