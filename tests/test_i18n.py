@@ -250,7 +250,7 @@ def test_a_language_missing_a_hand_written_page_stops_the_build(tmp_path):
     assert code == 1
     assert ("missing hand-written page content/ar/contributing.md: every language of the site "
             "(extra.archive.languages) needs a translation of each page of content/ (ban-in-brief.md, "
-            "contributing.md, data.md, index.md, methodology.md); the previous site/ is unchanged") in out
+            "contributing.md, data.md, index.md, methodology.md, start-your-own.md); the previous site/ is unchanged") in out
     assert sorted(p.relative_to(repo.root).as_posix() for p in (repo.root / "site").rglob("*")) == before
 
 
