@@ -62,6 +62,10 @@ class Settings:
         own = (self.translations.get(lang.code) or {}).get(text)
         return own if isinstance(own, str) and own else lang.gettext(text)
 
+    def ways(self, lang) -> list[tuple[str, str, str]]:
+        """The ways in as (url, label, text) in ``lang``, for the home and 404 pages."""
+        return [(w.url, self.text(lang, w.label), self.text(lang, w.text) if w.text else "") for w in self.ways_in]
+
     def own_words(self) -> list[str]:
         """The labels this archive defines, which each of its languages must translate."""
         labels = [x for w in self.ways_in for x in (w.label, w.text) if x]

@@ -85,13 +85,15 @@ def test_the_package_ships_every_file_the_generator_reads():
     assert shipped("scripts.render", REPO / "scripts" / "render") == []
     assert [f for f in shipped("scripts", REPO / "scripts") if f.startswith("skeleton/")] == []
     assert shipped("scripts._overrides", REPO / dirs["scripts._overrides"]) == []
+    assert shipped("scripts._assets", REPO / dirs["scripts._assets"]) == []
     subpackages = {f"scripts.{p.parent.name}" for p in (REPO / "scripts").glob("*/__init__.py")}
-    assert set(tool["packages"]) == {"scripts", "scripts._overrides", *subpackages}
+    assert set(tool["packages"]) == {"scripts", "scripts._overrides", "scripts._assets", *subpackages}
 
 
-def test_the_skeleton_keeps_this_repositorys_assets():
+def test_a_new_archive_gets_this_repositorys_assets(tmp_path):
+    assert main(["init", str(tmp_path / "a")]) == 0
     for asset in (REPO / "content" / "assets").iterdir():
-        assert (REPO / "scripts" / "skeleton" / "content" / "assets" / asset.name).read_bytes() == asset.read_bytes()
+        assert (tmp_path / "a" / "content" / "assets" / asset.name).read_bytes() == asset.read_bytes()
 
 
 SECOND_KINDS = """    actor_kinds:

@@ -60,6 +60,11 @@
     load().then(function () { var i = input(); if (i) i.focus(); });
   }
   opener.addEventListener("click", open);
+  // Other buttons that open the search (the 404 page's): shown only where this script runs.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-archive-search-open]"), function (b) {
+    b.hidden = false;
+    b.addEventListener("click", open);
+  });
   opener.addEventListener("focus", load);
   document.addEventListener("keydown", function (e) {
     var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));

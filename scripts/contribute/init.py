@@ -18,6 +18,7 @@ from string import Template
 from .. import __version__
 from ..evidence import editor_schema
 from ..evidence.problems import Report
+from ..publish import theme
 from ..settings import DEFAULT_KINDS
 from .new import InputError
 
@@ -109,7 +110,7 @@ def files(a: Answers, today: date) -> dict[str, str]:
            "evidence/tags.yaml": "# yaml-language-server: $schema=tags.schema.json\n# Topic id -> label, "
                                  "description, translations.\n{}\n",
            f"evidence/entries/{today.year}/{today.year}-example-entry.yaml": _example(today)}
-    for asset in sorted((SKELETON / "content" / "assets").iterdir()):
+    for asset in sorted(theme.generator_assets().iterdir()):
         out[f"content/assets/{asset.name}"] = asset.read_text("utf-8")
     for i, lang in enumerate(a.languages):
         for page in PAGES:

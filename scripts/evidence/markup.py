@@ -1,15 +1,23 @@
-"""The small Markdown subset allowed in summaries and notes: paragraphs, *emphasis*, [links](https://…).
+"""The small Markdown subset allowed in summaries and notes: paragraphs, *emphasis*, [links](https://…),
+and references to other entries, [the words of the text](entry:ID).
 
 markdown-it-py (CommonMark) parses it with only paragraphs, emphasis, links, backslash escapes
 and line breaks switched on, and ``html=False``. The checker walks its tokens; the renderer
 below turns the same tokens into HTML itself, escaping every piece of text, so no text from
-the evidence log can become live markup: only <p>, <em>, <strong> and <a href="http(s)…">.
+the evidence log can become live markup: only <p>, <em>, <strong> and <a href="http(s)…">, and
+<a href> to an entry page for an ``entry:`` link whose id has the id's form (the checker also makes sure
+the entry exists, like ``related``).
+
+Why ``[text](entry:ID)`` and not ``[[ID]]``: the link keeps the note's own words as its text (a mention
+becomes a link without rewording), it is the link syntax the subset already has, and ``[[`` at the start
+of a plain YAML value would open a YAML list.
 """
 
 from __future__ import annotations
 
 import re
 from html import escape
+from typing import Callable
 
 import yaml
 from markdown_it import MarkdownIt
@@ -21,6 +29,10 @@ from .spec import INVALID, Ctx
 _BLOCK = re.compile(r"^ {0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|\|)", re.M)
 _SPACE = re.compile(r"\s+")
 _SUBSET_HINT = "only paragraphs, *emphasis* and [links](https://…) are rendered; the rest shows as typed"
+ENTRY_SCHEME = "entry:"
+# The entry id's form (schema.ID_PATTERN, ID_MAX; schema imports this module, so it is repeated here).
+ENTRY_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ENTRY_ID_MAX = 80
 
 
 def _parser(references: bool) -> MarkdownIt:
@@ -52,8 +64,16 @@ def _inline(tokens: list[Token]):
                 yield from tok.children
 
 
+def entry_ref(href: str) -> str | None:
+    """The entry id an ``entry:ID`` link names, or None (not an entry link, or an id of the wrong form)."""
+    if not href.startswith(ENTRY_SCHEME):
+        return None
+    ident = href[len(ENTRY_SCHEME):]
+    return ident if len(ident) <= ENTRY_ID_MAX and ENTRY_ID.fullmatch(ident) else None
+
+
 class Markdown(Text):
-    """Text in the Markdown subset; links must be http(s)."""
+    """Text in the Markdown subset; links must be http(s), or entry:ID to another entry."""
 
     def __init__(self, doc: str = "", max_len: int = 0):
         super().__init__(doc=doc, max_len=max_len, multiline=True)
@@ -82,7 +102,14 @@ class Markdown(Text):
             if t.type not in ("link_open", "image"):
                 continue
             href = str(t.attrs.get("href" if t.type == "link_open" else "src", ""))
-            if not HTTP_URL.match(href) and href not in by_reference:
+            if t.type == "link_open" and href.startswith(ENTRY_SCHEME):
+                if (ident := entry_ref(href)) is not None:
+                    ctx.refs.append((f"entries@{name}", ident, node))  # resolved with 'related', after all files
+                else:
+                    problems.append((f"entry link in '{name}' names '{href[len(ENTRY_SCHEME):][:60]}', which is "
+                                     "not an entry id", "write [text](entry:2024-03-01-ministry-statement): the "
+                                     "entry's file name without .yaml"))
+            elif not HTTP_URL.match(href) and href not in by_reference:
                 problems.append((f"link in '{name}' must point to an http(s) address (got '{href[:60]}')",
                                  "write [text](https://…)"))
         for message, hint in problems:
@@ -90,7 +117,8 @@ class Markdown(Text):
         return not problems
 
     def describe(self):
-        return self.doc or "text: paragraphs, `*emphasis*`, `**strong**` and `[links](https://…)`; no HTML"
+        return self.doc or ("text: paragraphs, `*emphasis*`, `**strong**` and `[links](https://…)`; "
+                            "`[words](entry:ID)` links to another entry (the id must exist); no HTML")
 
 
 _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>", "strong_close": "</strong>"}
@@ -101,7 +129,15 @@ def _alt(image: Token) -> str:
     return "".join(c.content for c in image.children or () if c.type == "text")
 
 
-def _render_inline(children: list[Token]) -> str:
+def _href(href: str, entry_href: Callable[[str], str] | None) -> str | None:
+    """Where a link may point on the page: an http(s) address, an entry's page (``entry_href``), or nowhere."""
+    if HTTP_URL.match(href):  # the checker refuses the others; inert if one slips through
+        return href
+    ident = entry_ref(href)
+    return entry_href(ident) if ident is not None and entry_href else None
+
+
+def _render_inline(children: list[Token], entry_href: Callable[[str], str] | None = None) -> str:
     out, links = [], []  # links: whether each open link was rendered as <a> (a refused one shows as text)
     for tok in children:
         if tok.type == "text":
@@ -111,9 +147,11 @@ def _render_inline(children: list[Token]) -> str:
         elif tok.type in _TAGS:
             out.append(_TAGS[tok.type])
         elif tok.type == "link_open":
-            href = str(tok.attrs.get("href", ""))
-            links.append(bool(HTTP_URL.match(href)))  # the checker refuses the others; inert if one slips through
-            if links[-1]:
+            href = _href(str(tok.attrs.get("href", "")), entry_href)
+            links.append(href is not None)
+            if href is not None and not HTTP_URL.match(href):
+                out.append(f'<a href="{escape(href)}" class="ea-ref">')  # our own page: no rel needed
+            elif href is not None:
                 out.append(f'<a href="{escape(href)}" rel="nofollow noopener">')
         elif tok.type == "link_close":
             if links.pop():
@@ -124,10 +162,14 @@ def _render_inline(children: list[Token]) -> str:
     return _SPACE.sub(" ", "".join(out)).strip()
 
 
-def to_html(text: str) -> str:
-    """Render the Markdown subset to HTML paragraphs; every character of input is escaped."""
+def to_html(text: str, entry_href: Callable[[str], str] | None = None) -> str:
+    """Render the Markdown subset to HTML paragraphs; every character of input is escaped.
+
+    ``entry_href`` gives the address of an entry's page from the page being written; without it an
+    ``entry:`` link shows as its text (feeds, whose readers have no relative address to follow)."""
     tokens = _parse(_RENDERER, text)
-    return "".join(f"<p>{html}</p>" for t in tokens if t.type == "inline" and (html := _render_inline(t.children or [])))
+    return "".join(f"<p>{html}</p>" for t in tokens
+                   if t.type == "inline" and (html := _render_inline(t.children or [], entry_href)))
 
 
 def to_text(text: str) -> str:

@@ -98,8 +98,10 @@ def check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str,
     rest: dict[str, int] = {}
     first_rest: tuple[int, int] | None = None
     for registry, value, line, col in refs:
+        registry, _, field = registry.partition("@")  # entries@notes: an [entry link](entry:ID) in notes
         if registry == "entries" and value == entry_id:
-            report.error(rel, line, col, f"entry '{value}' lists itself as related")
+            report.error(rel, line, col, f"'{field}' links to this entry itself" if field else
+                         f"entry '{value}' lists itself as related", "link to another entry" if field else "")
             continue
         if value in known[registry]:
             continue
@@ -108,8 +110,8 @@ def check_refs(rel: str, refs: list[tuple[str, str, int, int]], known: dict[str,
             rest[registry] = rest.get(registry, 0) + 1
             first_rest = first_rest or (line, col)
         elif registry == "entries":
-            report.error(rel, line, col, f"related entry '{value}' does not exist",
-                         did_you_mean(value, sorted(known["entries"])))
+            what = f"entry '{value}' linked in '{field}'" if field else f"related entry '{value}'"
+            report.error(rel, line, col, f"{what} does not exist", did_you_mean(value, sorted(known["entries"])))
         else:
             report.error(rel, line, col, f"{registry[:-1]} '{value}' is not in {where[registry]}",
                          did_you_mean(value, sorted(known[registry])) or f"add it to {where[registry]} first")

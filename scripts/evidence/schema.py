@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from .markup import Markdown
+from .markup import ENTRY_ID, ENTRY_ID_MAX, Markdown
 from .dates import DateStr, DateTimeTz
 from .containers import Field, ListOf, MapOf, Obj
 from .scalars import Bool, Enum, EntryType, Int, Ref, Text, Url
 from .spec import INVALID, Spec, scalar
 
 FORMAT_VERSION = 1
-ID_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
-ID_MAX = 80
+ID_PATTERN = ENTRY_ID.pattern  # declared beside the entry links of notes, which check it too
+ID_MAX = ENTRY_ID_MAX
 TYPES = ("article", "statement", "screenshot", "social-post", "petition", "report", "legal", "video")
 # How each type is named on the site and in feeds: (singular, plural).
 TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "Statements"),
@@ -156,7 +156,8 @@ def entry_spec(today=None, types: tuple[str, ...] = TYPES) -> Obj:
         "key_event": Field(Text(max_len=KEY_EVENT_MAX), doc="marks one of the few moments that carry the story "
                            "(shown on the home page and highlighted on the timeline): its label, one line in English, "
                            "saying no more than the entry"),
-        "notes": Field(Markdown(max_len=5000), doc="editorial notes, e.g. where sources disagree"),
+        "notes": Field(Markdown(max_len=5000), doc="editorial notes, e.g. where sources disagree; name another entry as a "
+                       "link to it with `[the note's words](entry:ID)` (the id must exist, as in `related`)"),
         "corrections": Field(ListOf(item=CORRECTION, unique=False), doc="public log of changes to the entry"),
         "translations": translations_of(TRANSLATION, TRANSLATIONS_DOC),
     })

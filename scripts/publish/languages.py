@@ -8,9 +8,11 @@ translated, its own site_url, and a language switch to the same page in the othe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .. import config as site_config
+from ..evidence import files
 from ..evidence.problems import BuildError
 from ..render.i18n import NATIVE_NAMES, Lang
 from . import theme
@@ -55,6 +57,15 @@ def _nav(items, tr):
     return items
 
 
+def _not_found(docs: Path) -> dict:
+    """The 404 page's title and body the generator rendered (render/notfound.py); {} before a first run."""
+    try:  # a regular file, not a link (like every file the build reads)
+        data = json.loads(files.read_bytes(docs / "_generated" / "notfound.json"))
+    except (files.Refused, OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def load(root: Path, lang: str, site_dir: Path):
     """The MkDocs config of ``lang``'s site, to be built into ``site_dir``."""
     from mkdocs.config import load_config
@@ -89,6 +100,7 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.extra["og_alternates"] = [og_locale(x) for x in langs.all if x != lang]
     cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
     cfg.extra["licence_note"] = text.gettext(LICENCE_NOTE)  # overrides/partials/copyright.html
+    cfg.extra["not_found"] = _not_found(content / here)  # overrides/404.html
     if not Path(cfg.docs_dir).is_dir():
         raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")
     return cfg

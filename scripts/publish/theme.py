@@ -20,6 +20,14 @@ def generator_overrides() -> Path:
     raise FileNotFoundError("the generator's theme overrides are missing (scripts/_overrides/ or overrides/)")
 
 
+def generator_assets() -> Path:
+    """The site's stylesheet and search script: scripts/_assets/ when installed, ../content/assets/ here."""
+    for path in (GENERATOR / "_assets", GENERATOR.parent / "content" / "assets"):
+        if path.is_dir():
+            return path
+    raise FileNotFoundError("the generator's assets are missing (scripts/_assets/ or content/assets/)")
+
+
 HOOK = GENERATOR / "publish" / "hooks.py"
 
 

@@ -2,6 +2,8 @@
 
 pages       entry pages, browse pages and the home page, from the Jinja templates in templates/
 groups      how listings are grouped (months, open dates, additions, statements first)
+narrow      lists narrowed by type and year: a page per type × year with entries, and the links to them
+notfound    the 404 page's title and body in each language (overrides/404.html shows them)
 formatting  how pages write dates, sizes, directions and relative addresses
 i18n        one language's interface strings (locales/<lang>.yaml), dates, numbers and language names
 texts       the log's text in the page's language, the English marked where a translation is missing

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..evidence import markup
 from ..evidence.model import Actor, Entry, Tag
+from .formatting import link
 from .i18n import Lang
 
 
@@ -32,6 +33,12 @@ class EntryText:
 def english_url(here: str) -> str:
     """From the page at ``here`` on a translated site (one folder down) to the same page in English."""
     return "../" * (here.count("/") + 1) + here or "../"
+
+
+def entry_html(here: str):
+    """The Markdown renderer for the page at ``here``: [words](entry:ID) links relatively to that entry's page
+    (the same address in every language's site, each being its own root)."""
+    return lambda text: markup.to_html(text, lambda ident: link(here, f"entries/{ident}/"))
 
 
 class Texts:
@@ -62,9 +69,10 @@ class Texts:
 
     def entry(self, e: Entry) -> EntryText:
         t = None if self.default else e.translations.get(self.lang.code)
+        html = entry_html(e.url)
         if self.default or t is None:
-            summary_html = Markup(markup.to_html(e.summary))
-            notes_html = Markup(markup.to_html(e.notes)) if e.notes else Markup("")
+            summary_html = Markup(html(e.summary))
+            notes_html = Markup(html(e.notes)) if e.notes else Markup("")
             if not self.default:
                 summary_html = self.english(summary_html, block=True)
                 notes_html = self.english(notes_html, block=True) if e.notes else notes_html
@@ -72,11 +80,11 @@ class Texts:
             return EntryText(self.plain(e.title, None), self.inline(e.title, None), e.summary, summary_html,
                              notes_html, quote, self.default)
         notes = t.notes or e.notes
-        notes_html = Markup(markup.to_html(notes)) if notes else Markup("")
+        notes_html = Markup(html(notes)) if notes else Markup("")
         if e.notes and not t.notes:
             notes_html = self.english(notes_html, block=True)
         quote = t.quote or (e.quote.translation if e.quote and e.quote.lang != self.lang.code else "")
-        return EntryText(t.title, Markup(escape(t.title)), t.summary, Markup(markup.to_html(t.summary)),
+        return EntryText(t.title, Markup(escape(t.title)), t.summary, Markup(html(t.summary)),
                          notes_html, quote, True)
 
     def key_event(self, e: Entry) -> Markup:
