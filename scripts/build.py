@@ -68,7 +68,7 @@ def generate(root: Path, strict: bool = False) -> Generated:
     for lang in cfg.languages.all:  # each language's site has its own feeds, under content/<lang>/
         here = "" if lang == cfg.languages.default else f"{lang}/"
         result.outputs += [Output(here + o.path, o.data) for o in feeds.render(
-            loaded.archive, cfg.base + here, Lang(lang).gettext(cfg.site_name), loaded.media, limit=cfg.feed_size,
+            loaded.archive, cfg.base + here, cfg.archive.text(Lang(lang), cfg.site_name), loaded.media, limit=cfg.feed_size,
             lang=lang)]
     downloads = data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
     result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads)

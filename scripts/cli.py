@@ -20,7 +20,7 @@ EPILOG = {
            "  python -m scripts new article --title \"Operators block internet calls\" --date 2016-01-07 \\\n"
            "      --url \"https://example.org/article\" --publisher \"Example Publisher\" --language fr\n"
            "  python -m scripts new statement --title \"Regulator explains the block\" --date 2016-01 \\\n"
-           "      --url \"https://example.org/communique\" --speaker anrt\n"
+           "      --url \"https://example.org/communique\" --speaker regulator\n"
            "  python -m scripts new screenshot --title \"Campaign page loses likes\" --date 2016-02-28 \\\n"
            "      --media ~/Pictures/likes.png\n\n"
            "The file goes to evidence/entries/<year>/<id>.yaml; fields it cannot fill are left empty,\n"
@@ -29,6 +29,11 @@ EPILOG = {
             "  python -m scripts hash                                   # every entry with media\n"
             "  python -m scripts hash evidence/entries/2016/2016-02-28-likes.yaml\n\n"
             "Run it after replacing an image in evidence/media/: only the sha256 values change in the file.",
+    "init": "example:\n"
+            "  python -m scripts init ../shutdown-archive --name \"Example shutdown archive\" \\\n"
+            "      --site-url https://example.org/shutdowns/ --repo-url https://github.com/example/shutdowns --languages en,fr\n\n"
+            "The folder must be empty or new. On a terminal, init asks for what is missing; otherwise it takes\n"
+            "the defaults shown by --help. Then: cd DIR && make site.",
     "verify": "example:\n"
               "  python -m scripts verify site              # the site you just built\n"
               "  python -m scripts verify ~/mirror/archive  # a copy: exit 0 only if nothing is missing, altered or added\n\n"
@@ -70,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     h = add("hash", "Rewrite the sha256 of media items after their image files were replaced.")
     h.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="entry files (default: every entry that has media)")
+    i = add("init", "Start a new archive in an empty folder: evidence/, content/, mkdocs.yml, Makefile, workflows.")
+    i.add_argument("target", type=Path, metavar="DIR", help="the new archive's folder (empty or new)")
+    i.add_argument("--name", help="the site's name (default: Evidence archive)")
+    i.add_argument("--site-url", help="where the site will be published (default: https://example.org/archive/)")
+    i.add_argument("--repo-url", help="the archive's repository (default: https://github.com/example/archive)")
+    i.add_argument("--languages", help="site languages, the default first: en, fr, ar (default: en)")
+    i.add_argument("--description", help="one sentence saying what the archive records")
+    i.add_argument("--generator", help="the requirement line that pins the generator in requirements.txt "
+                                       "(default: evidence-archive==VERSION; a git URL works too)")
     f = add("verify", "Check a copy of the site against its manifest-sha256.txt: every file present, unchanged, and no other.")
     f.add_argument("folder", type=Path, metavar="DIR", help="the copy's top folder (where manifest-sha256.txt is)")
     z = add("edition", "Pack the built site/ (pages, data/, manifest) into one reproducible zip to read offline.")

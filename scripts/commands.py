@@ -30,13 +30,14 @@ def schema(args: argparse.Namespace) -> int:
     from .evidence.problems import Report
 
     report = Report()
-    ids = editor_schema.registry_ids(args.root, report)
+    settings = editor_schema.archive_settings(args.root, report)
+    ids = editor_schema.registry_ids(args.root, report, settings)
     if report.errors:  # the enums of actor and tag ids come from the registries: they must load
         _print_problems(report)
         _out("the editor schemas were not written: fix the registries first")
         return 1
     stale = 0
-    for rel, text in editor_schema.outputs(ids).items():
+    for rel, text in editor_schema.outputs(ids, settings).items():
         path = args.root / rel
         current = path.read_text("utf-8") if path.is_file() else None
         if current == text:
@@ -234,4 +235,22 @@ def edition(args: argparse.Namespace) -> int:
         return 1
     _out(f"wrote {made.path} ({made.files} files, {made.size:,} bytes, dated {made.date.isoformat()}); "
          f"to read it: unzip it, then run `python3 -m http.server` in {top}/ and open http://127.0.0.1:8000/")
+    return 0
+
+
+def init(args: argparse.Namespace) -> int:
+    """Write a new archive into an empty folder."""
+    from datetime import date
+
+    from .contribute.init import run
+    from .contribute.new import InputError
+
+    given = {"name": args.name, "site_url": args.site_url, "repo_url": args.repo_url, "languages": args.languages}
+    try:  # the clock is read once: the example entry's `added`
+        a = run(args.target, given, args.description, args.generator, date.today())
+    except InputError as exc:
+        _err(f"error: {exc}")
+        return 2
+    _out(f"wrote a new archive in {args.target}: {a.name} ({', '.join(a.languages)}), published at {a.site_url}")
+    _out(f"next steps: cd {args.target} && make site   (then replace the example entry in evidence/entries/)")
     return 0

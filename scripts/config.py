@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from . import settings as archive_settings
 from .evidence import files
 from .evidence.problems import BuildError
 
@@ -39,6 +40,7 @@ class SiteConfig:
     # extra.archive's archive content (the drawn timeline's settings, the home page's summary), as written:
     # checked where they are used (render/timeline_data.py, render/summary.py)
     story: dict[str, Any] = field(default_factory=dict, hash=False)
+    archive: archive_settings.Settings = archive_settings.Settings()
 
     @property
     def base(self) -> str:
@@ -91,6 +93,24 @@ def languages(root: Path) -> Languages:
     return _languages(archive or {})
 
 
+def settings(root: Path) -> archive_settings.Settings:
+    """The archive's types, kinds and texts, for the checker: a new archive's defaults without mkdocs.yml."""
+    if not (root / "mkdocs.yml").is_file():
+        return archive_settings.Settings()
+    extra = _read(root).get("extra") or {}
+    archive = extra.get("archive") if isinstance(extra, dict) else None
+    return archive_settings.parse(archive if isinstance(archive, dict) else {})
+
+
+def _nav_labels(items) -> list[str]:
+    """Every label of a MkDocs nav, in order."""
+    if isinstance(items, list):
+        return [x for item in items for x in _nav_labels(item)]
+    if isinstance(items, dict):
+        return [x for k, v in items.items() for x in (str(k), *_nav_labels(v))]
+    return []
+
+
 def load(root: Path) -> SiteConfig:
     """Read the settings the generator needs from ``root/mkdocs.yml``."""
     data = _read(root)
@@ -102,11 +122,14 @@ def load(root: Path) -> SiteConfig:
     if type(feed_size) is not int or not 1 <= feed_size <= 10_000:  # also when extra or archive is no mapping
         raise BuildError("mkdocs.yml: extra and extra.archive must be mappings, and feed_size a whole number "
                          "from 1 to 10000 (the number of items in each feed)")
+    langs, own = _languages(archive), archive_settings.parse(archive)
+    words = [str(x) for x in (data["site_name"], data.get("site_description")) if x] + _nav_labels(data.get("nav"))
+    archive_settings.check_complete(own, words, langs.others, root)
     return SiteConfig(
         site_name=str(data["site_name"]), site_url=str(data["site_url"]),
         repo_url=str(data.get("repo_url") or "").rstrip("/"),
         repo_branch=str(archive.get("branch", "main")), feed_size=feed_size,
-        languages=_languages(archive),
+        languages=langs, archive=own,
         story={k: archive[k] for k in ("timeline", "home_summary") if k in archive},
     )
 

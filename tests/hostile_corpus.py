@@ -186,7 +186,7 @@ def entries_folder_symlink(root: Path) -> None:
 def registry_symlink(root: Path) -> None:
     actors = root / "evidence" / "actors.yaml"
     actors.unlink()
-    os.symlink(_outside(root, "actors.yaml", f"anrt: {{name: '{OUTSIDE}', kind: regulatorr}}\n"), actors)
+    os.symlink(_outside(root, "actors.yaml", f"anrt: {{name: '{OUTSIDE}', kind: governmentt}}\n"), actors)
 
 
 def wrong_extensions(root: Path) -> None:

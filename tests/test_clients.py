@@ -144,6 +144,7 @@ def test_actor_and_tag_ids_are_enums_of_the_registries():
 def _copy_evidence(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(EVIDENCE, root / "evidence", ignore=shutil.ignore_patterns("entries", "media"))
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")  # the archive's actor kinds and entry types
     return root
 
 
@@ -177,7 +178,8 @@ def test_schema_refuses_to_write_from_a_broken_registry(tmp_path, capsys):
 def test_editor_schemas_are_current():
     from scripts.evidence.problems import Report
     report = Report()
-    texts = editor_schema.outputs(editor_schema.registry_ids(REPO, report))
+    settings = editor_schema.archive_settings(REPO, report)
+    texts = editor_schema.outputs(editor_schema.registry_ids(REPO, report, settings), settings)
     assert not report.problems
     for rel, text in texts.items():
         assert (REPO / rel).read_text("utf-8") == text, f"{rel} is out of date: run python -m scripts schema"

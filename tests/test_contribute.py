@@ -263,7 +263,7 @@ BAD = [
      "(choose another --id)"),
     (["new", "article", "--title", "T", "--date", "2016", "--url", "https://example.org/a", "--id", "Bad_Id"],
      "error: '--id' is not a valid entry id: 'Bad_Id' (use lowercase letters, digits and single hyphens, at most "
-     "80 characters, e.g. 2016-01-07-anrt-communique)"),
+     "80 characters, e.g. 2016-01-07-taken)"),
     (["new", "article", "--title", "T", "--date", "07/01/2016", "--url", "https://example.org/a"],
      "error: '--date' must be a date written as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (got '07/01/2016')"),
     (["new", "article", "--title", "T", "--date", "2016-02-30", "--url", "https://example.org/a"],

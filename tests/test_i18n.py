@@ -157,7 +157,7 @@ def test_listing_headings_are_translated(built_site):
     assert '<h2 id="2016-01">يناير 2016</h2>' in read(built_site, "ar", "browse/timeline/2016/")
     assert "Ajouté le 1 novembre 2026" in read(built_site, "fr", "browse/latest/")
     assert "<h1>Déclarations</h1>" in read(built_site, "fr", "browse/types/statement/")
-    assert '<h2 id="regulator">الجهات المنظِّمة</h2>' in read(built_site, "ar", "browse/actors/")
+    assert '<h2 id="government">الحكومة</h2>' in read(built_site, "ar", "browse/actors/")
 
 
 def test_translated_text_is_shown_and_labelled(built_site):
@@ -250,7 +250,7 @@ def test_a_language_missing_a_hand_written_page_stops_the_build(tmp_path):
     assert code == 1
     assert ("missing hand-written page content/ar/contributing.md: every language of the site "
             "(extra.archive.languages) needs a translation of each page of content/ (ban-in-brief.md, "
-            "contributing.md, data.md, index.md, methodology.md); the previous site/ is unchanged") in out
+            "contributing.md, data.md, index.md, methodology.md, start-your-own.md); the previous site/ is unchanged") in out
     assert sorted(p.relative_to(repo.root).as_posix() for p in (repo.root / "site").rglob("*")) == before
 
 

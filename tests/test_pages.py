@@ -76,7 +76,7 @@ def test_known_entry_reference_passes_and_self_reference_is_refused(repo):
 def test_entry_reference_must_have_the_id_form(repo, ident, shown):
     repo.entry("x", GOOD + f"notes: \"[words](entry:{ident})\"\n")
     assert repo.messages() == [E + f"x.yaml:13:8: error: entry link in 'notes' names '{shown}', which is not an "
-                               "entry id (write [text](entry:2016-01-07-anrt-communique): the entry's file name "
+                               "entry id (write [text](entry:2024-03-01-ministry-statement): the entry's file name "
                                "without .yaml)"]
 
 

@@ -127,7 +127,7 @@ def test_translated_notes_or_quote_without_an_original_are_warnings(repo):
 def test_registries_must_be_translated_where_the_site_requires_it(repo):
     _site(repo, required="[fr]")
     (repo.root / "evidence" / "actors.yaml").write_text(
-        'anrt:\n  name: "Regulator"\n  kind: "regulator"\n  description: "A test regulator."\n'
+        'anrt:\n  name: "Regulator"\n  kind: "government"\n  description: "A test regulator."\n'
         'other:\n  name: "Other"\n  kind: "person"\n', "utf-8")
     (repo.root / "evidence" / "tags.yaml").write_text(
         'boycott:\n  label: "Boycott"\n  translations:\n    fr: {label: "Boycott"}\n', "utf-8")

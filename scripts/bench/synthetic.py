@@ -24,6 +24,7 @@ PAGES = {
     "methodology.md": "# Methodology\n\n## Corrections\n\nSynthetic.\n",
     "contributing.md": "# Contribute\n\nSynthetic.\n",
     "data.md": "# Data\n\nSynthetic.\n\n--8<-- \"dataset.md\"\n",
+    "start-your-own.md": "# Start your own archive\n\nSynthetic.\n",
 }
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from ..evidence import schema
-
-from ..evidence import yamlfile
+from .. import config
+from ..evidence import schema, yamlfile
 from ..store import sha256_file
-from ..evidence.problems import Report
+from ..evidence.problems import BuildError, Report
+from ..evidence.rules import example_id
 from ..evidence.dates import DateStr, PartialDate
 from ..media.containers import unsafe_parts
 from ..evidence.spec import Ctx, did_you_mean
@@ -130,16 +130,22 @@ def _check(spec, value: str, name: str) -> object:
     return result
 
 
-def _check_type(value: str) -> None:
-    if value not in schema.TYPES:
-        hint = did_you_mean(value, schema.TYPES)
-        raise InputError(f"unknown type '{value}': use one of {', '.join(schema.TYPES)}" + (f" ({hint})" if hint else ""))
+def _check_type(root: Path, value: str) -> None:
+    try:
+        types = config.settings(root).types  # the types the archive uses (mkdocs.yml extra.archive.types)
+    except BuildError as exc:
+        raise InputError(str(exc)) from None
+    if value not in types:
+        off, hint = value in schema.TYPES, did_you_mean(value, types)
+        what = f"type '{value}' is turned off in this archive (mkdocs.yml extra.archive.types)" if off else f"unknown type '{value}'"
+        raise InputError(f"{what}: use one of {', '.join(types)}" + (f", or add '{value}' to extra.archive.types"
+                         if off else f" ({hint})" if hint else ""))
 
 
-def _check_id(value: str) -> None:
+def _check_id(value: str, example: str) -> None:
     if not re.fullmatch(schema.ID_PATTERN, value) or len(value) > schema.ID_MAX:
         raise InputError(f"'--id' is not a valid entry id: '{value}' (use lowercase letters, digits and single "
-                         "hyphens, at most 80 characters, e.g. 2016-01-07-anrt-communique)")
+                         f"hyphens, at most 80 characters, e.g. {example})")
 
 
 def _registry_ids(root: Path, name: str) -> list[str]:
@@ -211,7 +217,8 @@ def _fill(name: str, note: str) -> str:
     return f'{name}: ""  # fill in: {note}'
 
 
-def render(req: Request, added: date, modeline: str, media: list[_Media]) -> tuple[str, list[tuple[str, int]]]:
+def render(req: Request, added: date, modeline: str, media: list[_Media],
+           actors: list[str] = ()) -> tuple[str, list[tuple[str, int]]]:
     """Return the entry's text and the fields left to fill in, with their line numbers."""
     lines = [f"# yaml-language-server: $schema={modeline}"]
     to_fill: list[tuple[str, int]] = []
@@ -242,7 +249,7 @@ def render(req: Request, added: date, modeline: str, media: list[_Media]) -> tup
             "" if req.publisher else "source.publisher")
     if req.speaker:
         add(f"speaker: {quote(req.speaker)}")
-    add("# actors: []  # uncomment and list ids from evidence/actors.yaml, e.g. [anrt]")
+    add(f"# actors: []  # uncomment and list ids from evidence/actors.yaml{f', e.g. [{actors[0]}]' if actors else ''}")
     add("# tags: []  # uncomment and list ids from evidence/tags.yaml")
     if media:
         add("media:")
@@ -271,7 +278,7 @@ def create(root: Path, req: Request, today: date) -> Created:
     folder = entries / year
     path = folder / f"{entry_id}.yaml"
     modeline = Path(os.path.relpath(root / "evidence" / "schema.json", folder)).as_posix()
-    text, to_fill = render(req, today, modeline, media)
+    text, to_fill = render(req, today, modeline, media, _registry_ids(root, "actors.yaml"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as f:  # "x": never replace a file
@@ -284,7 +291,7 @@ def create(root: Path, req: Request, today: date) -> Created:
 
 def _check_request(root: Path, req: Request, today: date) -> PartialDate:
     """Check every value given, with the checker's declarations and the per-type rules; return the date."""
-    _check_type(req.type)
+    _check_type(root, req.type)
     spec = schema.entry_spec(lambda: today)
     req.title = _check(spec.fields["title"].spec, req.title, "--title")
     when = _check(DateStr(not_future=True, today=lambda: today), req.date, "--date")
@@ -310,7 +317,7 @@ def _check_request(root: Path, req: Request, today: date) -> PartialDate:
 def _choose_id(root: Path, req: Request, taken: dict[str, Path]) -> str:
     """The id given with --id if it is valid and free, else DATE-slug-of-the-title made unique."""
     if req.id:
-        _check_id(req.id)
+        _check_id(req.id, example_id(list(taken)))
         if req.id in taken:
             raise InputError(f"entry id '{req.id}' already exists: {_rel(root, taken[req.id])} (choose another --id)")
         return req.id

@@ -56,6 +56,7 @@ class _Job:
     today: Callable[[], date] | None
     hashes: dict
     langs: Languages
+    types: tuple[str, ...] = schema.TYPES  # the entry types the archive uses
 
 
 def media_state(media_dir: Path, names: list[str]) -> str:
@@ -112,7 +113,7 @@ def _result(rel: str, data: dict) -> FileResult:
 def _check_chunk(job: _Job, start: int, end: int) -> tuple[list[dict], dict]:
     """Check entry files [start, end) of the job on their own (no cross-file checks); return their results
     and the media hashes computed on the way."""
-    spec = schema.entry_spec(job.today)
+    spec = schema.entry_spec(job.today, job.types)
     hashes = Hashes(None, start=job.hashes)  # a copy: in one process there is no fork to copy it
     media_root = job.paths.media.resolve()
     results = [_check_file(job, spec, hashes, media_root, path, rel, id_ok) for path, rel, id_ok in job.files[start:end]]
@@ -143,10 +144,10 @@ def _stored(stored, rel: str, file_key: str, paths: Paths) -> FileResult | None:
 
 
 def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes: Hashes,
-                langs: Languages) -> list[FileResult]:
+                langs: Languages, types: tuple[str, ...] = schema.TYPES) -> list[FileResult]:
     """Per-file results for every entry file: from the store where nothing changed, else checked now."""
     day = (today or date.today)().isoformat()
-    stored = open_section(paths.cache, "checks", f"{code_digest()} {day} {langs!r}")
+    stored = open_section(paths.cache, "checks", f"{code_digest()} {day} {langs!r} {types!r}")
     keys: list[str | None] = []
     results: list[FileResult | None] = []
     for path, rel, id_ok in jobs:
@@ -158,7 +159,7 @@ def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes:
         results.append(_stored(stored, rel, file_key, paths) if file_key else None)
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        fresh, new_hashes = _check_all(_Job(paths, [jobs[i] for i in todo], today, hashes.items, langs))
+        fresh, new_hashes = _check_all(_Job(paths, [jobs[i] for i in todo], today, hashes.items, langs, types))
         for i, data in zip(todo, fresh):
             results[i] = _result(jobs[i][1], data)
             if keys[i] is not None:

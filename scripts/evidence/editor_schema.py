@@ -12,12 +12,19 @@ import json
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from .. import config
+from ..settings import Settings
 from . import schema, yamlfile
-from .problems import Report
+from .problems import BuildError, Report
 from .spec import INVALID, Ctx
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-REGISTRIES = {"actors": schema.ACTORS, "tags": schema.TAGS}  # the closed lists: ids become enums
+REGISTRIES = ("actors", "tags")  # the closed lists: ids become enums
+
+
+def registry_spec(name: str, settings: Settings = Settings()):
+    """The declaration of ``evidence/<name>.yaml`` in an archive with these settings (its actor kinds)."""
+    return schema.actors_spec(settings.kind_ids) if name == "actors" else schema.TAGS
 ID_HINT = "an id: lowercase letters, digits and single hyphens, at most 80 characters"
 
 
@@ -44,7 +51,7 @@ def _id_defs(ids: Mapping[str, Sequence[str]] | None) -> dict:
     return defs
 
 
-def entry_schema(ids: Mapping[str, Sequence[str]] | None = None) -> dict:
+def entry_schema(ids: Mapping[str, Sequence[str]] | None = None, settings: Settings = Settings()) -> dict:
     """Return the JSON Schema (draft 2020-12) of one entry file; ``ids`` are the registries' ids."""
     out = {
         "$schema": DRAFT,
@@ -52,10 +59,12 @@ def entry_schema(ids: Mapping[str, Sequence[str]] | None = None) -> dict:
         "title": f"Evidence entry (format version {schema.FORMAT_VERSION})",
         "description": "One piece of evidence: evidence/entries/**/<id>.yaml. Generated from scripts/evidence/schema.py"
                        " and the ids in evidence/actors.yaml and evidence/tags.yaml.",
-        **schema.entry_spec().json(),
+        **schema.entry_spec(types=settings.types).json(),
     }
     rules = []
     for applies, path, message in schema.TYPE_RULES:
+        if applies not in settings.types and not applies.startswith("*-"):
+            continue  # a rule of a type the archive turned off
         if applies.startswith("*-"):
             cond = {"not": {"properties": {"type": {"const": applies[2:]}}}}
         else:
@@ -69,9 +78,9 @@ def entry_schema(ids: Mapping[str, Sequence[str]] | None = None) -> dict:
     return out
 
 
-def registry_schema(name: str) -> dict:
+def registry_schema(name: str, settings: Settings = Settings()) -> dict:
     """Return the JSON Schema of ``evidence/<name>.yaml`` (actors or tags)."""
-    spec = REGISTRIES[name]
+    spec = registry_spec(name, settings)
     return {"$schema": DRAFT, "$id": f"evidence/{name}.schema.json",
             "title": f"Registry of {name} (format version {schema.FORMAT_VERSION})",
             "description": f"evidence/{name}.yaml: {spec.doc}. Generated from scripts/evidence/schema.py.",
@@ -82,23 +91,34 @@ def _dump(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"  # stable key order, trailing newline
 
 
-def render(ids: Mapping[str, Sequence[str]] | None = None) -> str:
+def render(ids: Mapping[str, Sequence[str]] | None = None, settings: Settings = Settings()) -> str:
     """Return schema.json's exact text for the given registry ids."""
-    return _dump(entry_schema(ids))
+    return _dump(entry_schema(ids, settings))
 
 
-def outputs(ids: Mapping[str, Sequence[str]]) -> dict[str, str]:
+def outputs(ids: Mapping[str, Sequence[str]], settings: Settings = Settings()) -> dict[str, str]:
     """Return every editor schema as {path relative to the repository: exact text}."""
-    out = {"evidence/schema.json": render(ids)}
+    out = {"evidence/schema.json": render(ids, settings)}
     for name in REGISTRIES:
-        out[f"evidence/{name}.schema.json"] = _dump(registry_schema(name))
+        out[f"evidence/{name}.schema.json"] = _dump(registry_schema(name, settings))
     return out
 
 
-def registry_ids(root: Path, report: Report) -> dict[str, list[str]]:
+def archive_settings(root: Path, report: Report) -> Settings:
+    """The archive's settings from mkdocs.yml; a malformed one is reported and the defaults used."""
+    try:
+        return config.settings(Path(root))
+    except BuildError as exc:
+        report.error("mkdocs.yml", 1, 1, str(exc).removeprefix("mkdocs.yml: "))
+        return Settings()
+
+
+def registry_ids(root: Path, report: Report, settings: Settings | None = None) -> dict[str, list[str]]:
     """Read the registries' ids (as the checker reads the files); problems go to ``report``."""
     ids: dict[str, list[str]] = {}
-    for name, spec in REGISTRIES.items():
+    settings = archive_settings(root, report) if settings is None else settings
+    for name in REGISTRIES:
+        spec = registry_spec(name, settings)
         path, rel = Path(root) / "evidence" / f"{name}.yaml", f"evidence/{name}.yaml"
         if not path.is_file():
             report.error(rel, 1, 1, f"registry file {rel} is missing", "create it, even if empty: {}")

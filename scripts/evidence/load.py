@@ -19,12 +19,13 @@ from .. import media
 from ..store import Hashes
 from .. import config
 from ..config import Languages
+from ..settings import Settings
 from . import files, schema, translations, yamlfile
 from .files import Paths, entry_files
 from .model import Actor, Archive, Tag
 from .problems import BuildError, Report
 from .check import check_files
-from .rules import PendingMedia, check_id, check_refs
+from .rules import PendingMedia, check_id, check_refs, example_id
 from .spec import INVALID, Ctx
 
 log = logging.getLogger(__name__)
@@ -80,19 +81,20 @@ def load_archive(root: Path, today: Callable[[], date] | None = None) -> Loaded:
     paths = Paths(Path(root).absolute())  # rel() slices the root off absolute paths
     report = Report()
     try:
-        langs = config.languages(paths.root)
+        langs, own = config.languages(paths.root), config.settings(paths.root)
     except BuildError as exc:
         report.error("mkdocs.yml", 1, 1, str(exc).removeprefix("mkdocs.yml: "))
-        langs = config.Languages()
-    actors = _load_registry(paths, "actors.yaml", schema.ACTORS, report, langs, ("description",))
+        langs, own = config.Languages(), Settings()
+    actors = _load_registry(paths, "actors.yaml", schema.actors_spec(own.kind_ids), report, langs, ("description",))
     tags = _load_registry(paths, "tags.yaml", schema.TAGS, report, langs, ("label", "description"))
     files = entry_files(paths, report)
     seen: dict[str, str] = {}
     jobs = []
+    example = example_id([p.stem for p in files])
     for path in files:
         rel = paths.rel(path)
-        jobs.append((path, rel, check_id(rel, path.stem, seen, report)))
-    results = check_files(paths, jobs, today, Hashes(paths.cache), langs)
+        jobs.append((path, rel, check_id(rel, path.stem, seen, report, example)))
+    results = check_files(paths, jobs, today, Hashes(paths.cache), langs, own.types)
     checked = [r.checked for r in results if r.checked is not None]
     report.problems += [p for r in results for p in r.problems]
     prepared = _prepare_media(paths, [m for r in results for m in r.pending], report)

@@ -107,7 +107,7 @@ class Markdown(Text):
                     ctx.refs.append((f"entries@{name}", ident, node))  # resolved with 'related', after all files
                 else:
                     problems.append((f"entry link in '{name}' names '{href[len(ENTRY_SCHEME):][:60]}', which is "
-                                     "not an entry id", "write [text](entry:2016-01-07-anrt-communique): the "
+                                     "not an entry id", "write [text](entry:2024-03-01-ministry-statement): the "
                                      "entry's file name without .yaml"))
             elif not HTTP_URL.match(href) and href not in by_reference:
                 problems.append((f"link in '{name}' must point to an http(s) address (got '{href[:60]}')",

@@ -39,16 +39,26 @@ RESERVED_IDS = ("index", "readme")
 SUGGEST_AT_MOST = 20  # unknown references given a 'did you mean' per file; each one compares with every id
 
 
-def check_id(rel: str, stem: str, seen: dict[str, str], report: Report) -> bool:
+NEUTRAL_ID = "2024-03-01-ministry-statement"  # the example id of a log that has no valid id yet
+
+
+def example_id(stems: list[str]) -> str:
+    """An entry id to show in hints: the log's first valid one (its own words), else a neutral one."""
+    valid = sorted(s for s in stems if re.fullmatch(schema.ID_PATTERN, s) and len(s) <= schema.ID_MAX
+                   and s not in RESERVED_IDS)
+    return valid[0] if valid else NEUTRAL_ID
+
+
+def check_id(rel: str, stem: str, seen: dict[str, str], report: Report, example: str = NEUTRAL_ID) -> bool:
     """Tell whether a file name is a valid, unused entry id; report it if not."""
     if stem.lower() in RESERVED_IDS:
         report.error(rel, 1, 1, f"entry id '{stem}' is reserved: MkDocs would publish {stem}.md as the entries "
                      "folder's own page, so every link to it would be broken",
-                     "rename the file to say what the entry is, e.g. 2016-01-07-anrt-communique.yaml")
+                     f"rename the file to say what the entry is, e.g. {example}.yaml")
         return False
     if not re.fullmatch(schema.ID_PATTERN, stem) or len(stem) > schema.ID_MAX:
         report.error(rel, 1, 1, f"file name '{stem}' is not a valid entry id",
-                     "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. 2016-01-07-anrt-communique")
+                     f"use lowercase letters, digits and single hyphens, at most 80 characters, e.g. {example}")
         return False
     if stem in seen:
         report.error(rel, 1, 1, f"entry id '{stem}' is already used by {seen[stem]}", "ids must be unique: rename one file")

@@ -283,3 +283,18 @@ class Ref(Spec):
     def json(self):
         # Defined by the whole schema (editor_schema.py): an enum of the registry's ids, where it has one.
         return {"$ref": f"#/$defs/{self.registry}-id"}
+
+
+@dataclass
+class EntryType(Enum):
+    """The entry's type: one of the types the archive uses; a built-in type it turned off gets its own hint."""
+
+    off: tuple[str, ...] = ()
+
+    def check(self, node, ctx, name):
+        text = node.value if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG else None
+        if text in self.off:
+            ctx.error(node, f"type '{text}' is turned off in this archive (mkdocs.yml extra.archive.types)",
+                      f"use one of {', '.join(self.values)}, or add '{text}' to extra.archive.types")
+            return INVALID
+        return super().check(node, ctx, name)

@@ -12,7 +12,7 @@ import re
 from .markup import ENTRY_ID, ENTRY_ID_MAX, Markdown
 from .dates import DateStr, DateTimeTz
 from .containers import Field, ListOf, MapOf, Obj
-from .scalars import Bool, Enum, Int, Ref, Text, Url
+from .scalars import Bool, Enum, EntryType, Int, Ref, Text, Url
 from .spec import INVALID, Spec, scalar
 
 FORMAT_VERSION = 1
@@ -26,8 +26,6 @@ TYPE_LABELS = {"article": ("Article", "Articles"), "statement": ("Statement", "S
                "legal": ("Legal record", "Legal records"), "video": ("Video", "Videos")}
 # Types that are the evidence itself (the actor's own words, the court's record), not coverage of it.
 PRIMARY_TYPES = ("statement", "legal", "petition", "report")
-ACTOR_KINDS = ("regulator", "operator", "government", "platform", "campaign", "person",
-               "organization", "media", "court")
 LANG = r"[a-z]{2}"
 COUNT_QUALIFIERS = ("about", "at_least", "more_than")
 KEY_EVENT_MAX = 100
@@ -122,11 +120,11 @@ def translations_of(spec: Obj, doc: str) -> Field:
     return Field(MapOf(key_pattern=LANG, value=spec, doc="language: translated fields"), doc=doc)
 
 
-def entry_spec(today=None) -> Obj:
-    """Return the declaration of an entry; ``today`` is injectable for tests."""
+def entry_spec(today=None, types: tuple[str, ...] = TYPES) -> Obj:
+    """Return the declaration of an entry in an archive that uses ``types``; ``today`` is injectable for tests."""
     added = DateStr(day_only=True, not_future=True, **({"today": today} if today else {}))
     return Obj(title="Evidence entry", fields={
-        "type": Field(Enum(values=TYPES), required=True, doc="what kind of evidence this is"),
+        "type": Field(EntryType(values=types, off=tuple(t for t in TYPES if t not in types)), required=True, doc="what kind of evidence this is"),
         "title": Field(Text(max_len=200), required=True, doc="one line of plain text, in English, at most 200 characters"),
         "date": Field(DateStr(bounded=True), required=True,
                       doc="date of the evidence itself, at the precision the sources give; never invent a day. "
@@ -172,16 +170,20 @@ TYPE_RULES = (
     ("*-screenshot", "source.url", "needs 'source.url' (every type except screenshot)"),
 )
 
-ACTORS = MapOf(doc="actor id: actor", value=Obj(title="Actor", fields={
-    "name": Field(Text(max_len=200), required=True, doc="name in English (or as usually written)"),
-    "kind": Field(Enum(values=ACTOR_KINDS), required=True, doc="what sort of actor"),
-    "url": Field(Url(), doc="the actor's own website"),
-    "description": Field(Text(max_len=1000, multiline=True), doc="who they are, in a sentence or two"),
-    "translations": translations_of(Obj(doc="the actor in another language", fields={
-        "name": Field(Text(max_len=200), doc="the name as written in that language (omit when it is the same)"),
-        "description": Field(Text(max_len=1000, multiline=True), doc="the description, translated"),
-    }), "name and description in other languages, e.g. `{fr: {description: …}, ar: {name: …, description: …}}`"),
-}))
+
+def actors_spec(kinds: tuple[str, ...]) -> MapOf:
+    """Return the declaration of the actor registry of an archive whose actor kinds are ``kinds``."""
+    return MapOf(doc="actor id: actor", value=Obj(title="Actor", fields={
+        "name": Field(Text(max_len=200), required=True, doc="name in English (or as usually written)"),
+        "kind": Field(Enum(values=kinds), required=True, doc="what sort of actor"),
+        "url": Field(Url(), doc="the actor's own website"),
+        "description": Field(Text(max_len=1000, multiline=True), doc="who they are, in a sentence or two"),
+        "translations": translations_of(Obj(doc="the actor in another language", fields={
+            "name": Field(Text(max_len=200), doc="the name as written in that language (omit when it is the same)"),
+            "description": Field(Text(max_len=1000, multiline=True), doc="the description, translated"),
+        }), "name and description in other languages, e.g. `{fr: {description: …}, ar: {name: …, description: …}}`"),
+    }))
+
 
 TAGS = MapOf(doc="tag id: tag", value=Obj(title="Tag", fields={
     "label": Field(Text(max_len=100), required=True, doc="short label shown on the site"),

@@ -15,6 +15,7 @@ from .. import config as site_config
 from ..evidence import files
 from ..evidence.problems import BuildError
 from ..render.i18n import NATIVE_NAMES, Lang
+from . import theme
 from .output import Writer
 
 SOURCE_LABEL = "Source and evidence files"  # the repository link in the header
@@ -47,12 +48,12 @@ def og_locale(lang: str) -> str:
     return OG_LOCALES.get(lang, lang)
 
 
-def _nav(items, lang: Lang):
-    """The nav of mkdocs.yml with its labels translated."""
+def _nav(items, tr):
+    """The nav of mkdocs.yml with its labels translated by ``tr``."""
     if isinstance(items, list):
-        return [_nav(x, lang) for x in items]
+        return [_nav(x, tr) for x in items]
     if isinstance(items, dict):
-        return {lang.gettext(k): _nav(v, lang) for k, v in items.items()}
+        return {tr(k): _nav(v, tr) for k, v in items.items()}
     return items
 
 
@@ -70,14 +71,17 @@ def load(root: Path, lang: str, site_dir: Path):
     from mkdocs.config import load_config
 
     langs = site_config.languages(root)
-    base = site_config.load(root).base
+    site = site_config.load(root)
     here, content, text = prefix(lang, langs), root / "content", Lang(lang)
-    raw = site_config.raw(root)
-    overrides = {"docs_dir": str(content / here), "site_dir": str(site_dir), "strict": True}
+    raw, base = site_config.raw(root), site.base
+
+    def tr(words: str) -> str:  # the archive's own words: its translations first (settings.py)
+        return site.archive.text(text, str(words))
+    overrides = {"docs_dir": str(content / here), "site_dir": str(site_dir), "strict": True, **theme.fill_in(raw, root)}
     if here:
-        overrides.update(site_url=base + here, site_name=text.gettext(str(raw["site_name"])),
-                         site_description=text.gettext(str(raw.get("site_description") or "")) or None,
-                         nav=_nav(raw.get("nav"), text),
+        overrides.update(site_url=base + here, site_name=tr(raw["site_name"]),
+                         site_description=tr(raw.get("site_description") or "") or None,
+                         nav=_nav(raw.get("nav"), tr),
                          # the stylesheets are in content/ once, for every language
                          extra_css=[f"../{x}" for x in raw.get("extra_css") or []])
     else:

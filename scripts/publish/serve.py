@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..evidence.problems import BuildError
+from . import theme
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
     check_port(addr)
     regenerate()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", addr,
-           "--config-file", str(root / "mkdocs.yml")]
+           "--config-file", str(theme.serve_config(root))]
     # MkDocs' hook (scripts/publish/hooks.py) imports this package to link the images in
     package_parent = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))

@@ -6,6 +6,7 @@ import json
 import re
 
 from ..evidence import schema
+from ..settings import Settings
 from ..publish.output import Output
 from ..evidence.containers import ListOf, MapOf, Obj
 from .i18n import Lang
@@ -41,16 +42,17 @@ def _table(obj: Obj) -> str:
     return head + "\n".join(_rows(obj)) + "\n"
 
 
-def render(lang: Lang = Lang(), prefix: str = "") -> Output:
+def render(lang: Lang = Lang(), prefix: str = "", settings: Settings = Settings()) -> Output:
     """Return the generated page ``format.md`` (``prefix``: content/<lang>/ of a translated site).
 
     The reference is for contributors and stays in English, the language of the log's field names; a
     translated site says so in its own language, above it."""
     rules = "\n".join(f"- `{t if not t.startswith('*-') else 'every type except ' + t[2:]}`: {m}"
-                      for t, _, m in schema.TYPE_RULES)
-    actor = schema.ACTORS.value
+                      for t, _, m in schema.TYPE_RULES if t.startswith("*-") or t in settings.types)
+    actors = schema.actors_spec(settings.kind_ids)
+    actor = actors.value
     tag = schema.TAGS.value
-    assert isinstance(actor, Obj) and isinstance(tag, Obj) and isinstance(schema.ACTORS, MapOf)
+    assert isinstance(actor, Obj) and isinstance(tag, Obj) and isinstance(actors, MapOf)
     _ = lang.gettext
     title = _("Evidence format")
     heading = _("Evidence format (version %(v)s)") % {"v": schema.FORMAT_VERSION}
@@ -75,7 +77,7 @@ from one declaration, `scripts/evidence/schema.py`.
 
 ## Entry fields
 
-{_table(schema.entry_spec())}
+{_table(schema.entry_spec(types=settings.types))}
 ## Rules by type
 
 {rules}

@@ -8,7 +8,8 @@ from babel.messages.extract import extract_from_dir
 
 from .. import config as site_config
 from ..evidence.schema import TYPE_LABELS
-from . import feeds, pages
+from ..settings import DEFAULT_KINDS
+from . import feeds
 from ..publish.languages import LICENCE_NOTE, SOURCE_LABEL
 from .formatting import QUALIFIERS
 
@@ -34,9 +35,14 @@ def msgids(root: Path) -> dict[str, bool]:
         elif message:
             found.setdefault(message, False)
     raw = site_config.raw(root)
-    tables = [x for pair in TYPE_LABELS.values() for x in pair] + list(pages.KIND_LABELS.values()) + \
-        list(pages.KIND_SINGULAR.values()) + list(feeds.KIND_LABELS.values()) + list(QUALIFIERS.values()) + [SOURCE_LABEL, LICENCE_NOTE]
-    for text in [*tables, raw.get("site_name"), raw.get("site_description"), *_nav_labels(raw.get("nav"))]:
-        if text:
+    tables = [x for pair in TYPE_LABELS.values() for x in pair] + [x for _, s, p in DEFAULT_KINDS for x in (s, p)] + \
+        list(feeds.KIND_LABELS.values()) + list(QUALIFIERS.values()) + [SOURCE_LABEL, LICENCE_NOTE]
+    for text in tables:
+        found.setdefault(str(text), False)
+    # mkdocs.yml's names and nav, except what the archive translates itself (extra.archive.translations)
+    cfg = site_config.load(root)
+    own = [set(cfg.archive.translations.get(x) or {}) for x in cfg.languages.others]
+    for text in [raw.get("site_name"), raw.get("site_description"), *_nav_labels(raw.get("nav"))]:
+        if text and not (own and all(str(text) in x for x in own)):
             found.setdefault(str(text), False)
     return found
