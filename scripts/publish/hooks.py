@@ -3,7 +3,8 @@
 Images never enter content/, so MkDocs does not copy their bytes. Once MkDocs has written the pages
 into its site_dir (a build's temporary folder, or the folder `mkdocs serve` serves), this links each
 file listed in content/_generated/links.json into it from evidence/media/ or the media cache. A build
-that fails therefore publishes nothing. MkDocs loads hooks once: restart `serve` after editing this.
+that fails therefore publishes nothing. It also hands MkDocs our generated HTML without a Markdown pass
+(bypass.py). MkDocs loads hooks once: restart `serve` after editing this.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ try:
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
     from scripts.publish.searchtext import indexed
+    from scripts.publish import bypass
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
     from scripts.evidence import Paths
@@ -25,8 +27,14 @@ except ImportError:  # the `mkdocs` command does not put the repository root on 
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
     from scripts.publish.searchtext import indexed
+    from scripts.publish import bypass
 
 log = logging.getLogger("mkdocs.plugins.archive")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Generated pages are HTML already: MkDocs takes it without a Markdown pass (publish/bypass.py)."""
+    return bypass.hold(markdown, page)
 
 
 def on_page_content(html: str, page, config, files) -> str:
