@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+log = logging.getLogger(__name__)
 VARIANTS = ("markdown", "ours", "bare")
 SWITCHES = {"ours": {}, "markdown": {"EVIDENCE_ARCHIVE_MARKDOWN_BYPASS": "off", "EVIDENCE_ARCHIVE_NAV_CACHE": "off"},
             "bare": {}, "bypass": {"EVIDENCE_ARCHIVE_NAV_CACHE": "off"}}  # bypass: the Markdown bypass alone
@@ -47,11 +48,12 @@ def build_once(root: Path, lang: str, out: Path, variant: str) -> None:
 
 
 def _child(variant: str, root: Path, lang: str, out: Path) -> dict:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")  # MkDocs' warnings, on stderr
-    t0 = time.perf_counter()
+    logging.getLogger().setLevel(logging.WARNING)  # MkDocs' warnings (strict mode fails on them), on stderr
+    t0, c0 = time.perf_counter(), time.process_time()
     build_once(root, lang, out, variant)
     from .pipeline import _peak_mb
-    return {"seconds": time.perf_counter() - t0, "peak_mb": _peak_mb()}
+    # CPU seconds too: on a shared machine other processes' load stretches wall time far more than CPU time
+    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "peak_mb": _peak_mb()}
 
 
 def run(variant: str, root: Path, lang: str, out: Path) -> dict:
@@ -65,27 +67,58 @@ def run(variant: str, root: Path, lang: str, out: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(root: Path, langs: tuple[str, ...] = ("en",), runs: int = 3) -> dict:
+def measure(root: Path, langs: tuple[str, ...] = ("en",), runs: int = 3, keep: Path | None = None) -> dict:
     """Medians of each variant per language, interleaved round by round (the machine's load hits all alike),
-    and per language the ratio ours / bare MkDocs and ours / before; ``root`` holds generated pages."""
+    and per language the ratio ours / bare MkDocs and ours / before; ``root`` holds generated pages. With
+    ``keep``, the last round's sites stay there (``keep/<lang>-<variant>``), for ``compare``."""
     times: dict = {lang: {v: [] for v in VARIANTS} for lang in langs}
+    cpu: dict = {lang: {v: [] for v in VARIANTS} for lang in langs}
     peaks: dict = {lang: {v: 0.0 for v in VARIANTS} for lang in langs}
     with tempfile.TemporaryDirectory(prefix="mkdocs-pass-") as tmp:
         for _ in range(runs):
             for lang in langs:
                 for variant in VARIANTS:
-                    r = run(variant, root, lang, Path(tmp) / f"{lang}-{variant}")
+                    r = run(variant, root, lang, (keep or Path(tmp)) / f"{lang}-{variant}")
+                    log.info("%s %s: %.1f s (CPU %.1f s), %.0f MB", lang, variant, r["seconds"], r["cpu"], r["peak_mb"])
                     times[lang][variant].append(r["seconds"])
+                    cpu[lang][variant].append(r["cpu"])
                     peaks[lang][variant] = max(peaks[lang][variant], r["peak_mb"])
     out: dict = {"runs": runs, "languages": {}}
     for lang in langs:
         med = {v: statistics.median(times[lang][v]) for v in VARIANTS}
+        mcpu = {v: statistics.median(cpu[lang][v]) for v in VARIANTS}
         out["languages"][lang] = {"seconds": med, "all": times[lang], "peak_mb": peaks[lang],
+                                  "cpu": mcpu, "all_cpu": cpu[lang], "cpu_ours_over_bare": mcpu["ours"] / mcpu["bare"],
+                                  "cpu_ours_over_before": mcpu["ours"] / mcpu["markdown"],
                                   "ours_over_bare": med["ours"] / med["bare"],
                                   "ours_over_before": med["ours"] / med["markdown"],
                                   "before_over_bare": med["markdown"] / med["bare"]}
     out["total"] = {v: sum(out["languages"][x]["seconds"][v] for x in langs) for v in VARIANTS}
     return out
+
+
+def _cpu(f: dict) -> str:
+    if "cpu" not in f:
+        return "- | -"
+    c = f["cpu"]
+    return f"{c['markdown']:.1f}, {c['bare']:.1f}, {c['ours']:.1f} s | {f['cpu_ours_over_bare']:.2f}"
+
+
+def table(results: dict[int, dict]) -> str:
+    """A Markdown table of ``measure()`` results by number of entries: medians per language and for all."""
+    head = ("| entries | language | before (Markdown path) | bare MkDocs | ours | ours / bare | ours / before "
+            "| CPU: before, bare, ours | CPU ours / bare | peak MB (ours) |\n|---:|---|---:|---:|---:|---:|---:|---|---:|---:|\n")
+    rows = []
+    for entries, r in sorted(results.items()):
+        for lang, f in r["languages"].items():
+            s = f["seconds"]
+            rows.append(f"| {entries:,} | {lang} | {s['markdown']:.1f} s | {s['bare']:.1f} s | {s['ours']:.1f} s "
+                        f"| {f['ours_over_bare']:.2f} | {f['ours_over_before']:.2f} | {_cpu(f)} | {f['peak_mb']['ours']:.0f} |")
+        if len(r["languages"]) > 1:
+            t = r["total"]
+            rows.append(f"| {entries:,} | all, one after another | {t['markdown']:.1f} s | {t['bare']:.1f} s "
+                        f"| {t['ours']:.1f} s | {t['ours'] / t['bare']:.2f} | {t['ours'] / t['markdown']:.2f} | | | |")
+    return head + "\n".join(rows) + "\n"
 
 
 _SKIP = re.compile(r'(<div data-md-component="skip">).*?(</div>)', re.S)
@@ -147,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--profile", action="store_true", help="profile one build of the first language instead")
     p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # each run's figures as they come, on stderr
     if args.child:
         variant, root, lang, out = args.child
         print(json.dumps(_child(variant, Path(root), lang, Path(out))))
