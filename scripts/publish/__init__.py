@@ -6,6 +6,8 @@ languages  each language's MkDocs configuration, derived from mkdocs.yml; the ha
 lock    one build of an archive at a time (a second one waits)
 searchtext what Pagefind indexes (a hidden normalised copy of each page's words) and the Pagefind run
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
+bypass     generated pages' HTML given to MkDocs without a Markdown pass, with their anchors and TOC
+navcache   Material's sidebar and footer rendered once for the pages they are the same on
 serve   the live preview
 fixity  manifest-sha256.txt (the SHA-256 of every published file) and the check of a copy against it
 edition the offline edition: the built site as one reproducible zip (python -m scripts edition)

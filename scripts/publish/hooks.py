@@ -3,7 +3,9 @@
 Images never enter content/, so MkDocs does not copy their bytes. Once MkDocs has written the pages
 into its site_dir (a build's temporary folder, or the folder `mkdocs serve` serves), this links each
 file listed in content/_generated/links.json into it from evidence/media/ or the media cache. A build
-that fails therefore publishes nothing. MkDocs loads hooks once: restart `serve` after editing this.
+that fails therefore publishes nothing. It also hands MkDocs our generated HTML without a Markdown pass
+(bypass.py) and keeps the sidebar and footer that many pages share (navcache.py). MkDocs loads hooks once:
+restart `serve` after editing this.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ try:
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
     from scripts.publish.searchtext import indexed
+    from scripts.publish import bypass, navcache
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
     from scripts.evidence import Paths
@@ -25,13 +28,33 @@ except ImportError:  # the `mkdocs` command does not put the repository root on 
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
     from scripts.publish.searchtext import indexed
+    from scripts.publish import bypass, navcache
 
 log = logging.getLogger("mkdocs.plugins.archive")
+_NAV = [None]  # the navigation of the build under way (MkDocs builds one site at a time in a process)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Generated pages are HTML already: MkDocs takes it without a Markdown pass (publish/bypass.py)."""
+    return bypass.hold(markdown, page)
 
 
 def on_page_content(html: str, page, config, files) -> str:
     """Mark the page's content as what Pagefind indexes, with its words' normalised forms hidden."""
     return indexed(html)
+
+
+def on_env(env, config, files):
+    """Give overrides/main.html the memo of the blocks that come out the same on many pages (publish/navcache.py)."""
+    if navcache.enabled():
+        env.globals["archive_memo"] = navcache.Memo(_NAV[0], config.extra.get("homepage"))
+    return env
+
+
+def on_nav(nav, config, files):
+    """Keep this build's navigation for on_env (which MkDocs does not give it)."""
+    _NAV[0] = nav
+    return nav
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -8,6 +8,7 @@ in an element readers never see (``hidden``: not shown, not read out), inside th
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -30,10 +31,20 @@ ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")  # longest f
 PREFIXES = ("و", "ب", "ل", "ف")
 
 
+class _NotCombining(dict):
+    """str.translate table that drops combining marks: each character is looked up once per process."""
+
+    def __missing__(self, code: int):
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_MARKS = _NotCombining()
+
+
 def normalise(word: str) -> str:
     """Lower case without accents, tashkeel, tatweel or hamza carriers; ة as ه, ى as ي."""
-    decomposed = unicodedata.normalize("NFD", word.lower().translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFD", word.lower().translate(_LETTERS)).translate(_MARKS)
 
 
 def strip_article(word: str) -> str:
@@ -44,13 +55,14 @@ def strip_article(word: str) -> str:
     return word
 
 
-def variants(word: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # a site's pages share most of their words
+def variants(word: str) -> frozenset[str]:
     """The forms of ``word`` a reader's query may reduce to (see content/assets/search.js)."""
     plain = normalise(word)
     forms = {plain, strip_article(plain)}
     if plain[:1] in PREFIXES and len(plain) >= 4:  # وكالة is itself a word: keep both
         forms |= {plain[1:], strip_article(plain[1:])}
-    return forms
+    return frozenset(forms)
 
 
 def _text(content: str) -> str:

@@ -1,0 +1,68 @@
+"""Material's sidebar navigation and footer, rendered once for all the pages on which they come out the same.
+
+Entry and listing pages are not in the nav: on such a page no nav item is active, there is no previous or next
+page, and (for a page without a table of contents) the sidebar's TOC is empty. What the blocks then print
+depends only on the site's configuration and on the page's address, through the ``url`` filter that makes
+every link relative to it. So the key of a block is the list of those relative links (every address in the
+nav, the home page, the site root); overrides/main.html asks ``archive_memo`` for a block before rendering
+it, and renders it as Material does (``super()``) when the page is of another kind or the key is new.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.utils import get_relative_url
+
+SWITCH = "EVIDENCE_ARCHIVE_NAV_CACHE"  # tests and benchmarks only: "off" renders every block for every page
+
+
+def enabled() -> bool:
+    """Whether the blocks are memoised (always, unless a test or benchmark turns it off)."""
+    return os.environ.get(SWITCH, "on") != "off"
+
+
+def _addresses(items) -> list[str]:
+    """Every address in the nav, sections' pages included, in order."""
+    out = []
+    for item in items:
+        if getattr(item, "url", None) is not None:
+            out.append(item.url)
+        out += _addresses(getattr(item, "children", None) or [])
+    return out
+
+
+class Memo:
+    """The rendered blocks of one MkDocs build (one language), by what they depend on."""
+
+    def __init__(self, nav, homepage: str | None = None) -> None:
+        self._in_nav = {id(p) for p in nav.pages}
+        self._addresses = _addresses(nav.items) + ([homepage] if homepage else [])
+        self._done: dict[tuple, str] = {}
+        self._page: tuple = (None, ())  # the last page's relative links: every block of a page asks in turn
+        self.hits = 0
+
+    def key(self, block: str, page, base_url: str) -> tuple | None:
+        """The key of ``block`` on ``page``, or None where the page may change it (in the nav, a TOC, hidden parts)."""
+        if page is None or id(page) in self._in_nav or page.parent is not None or page.toc:
+            return None
+        if page.previous_page is not None or page.next_page is not None or (page.meta or {}).get("hide"):
+            return None
+        if self._page[0] is not page:
+            self._page = (page, tuple(get_relative_url(a, page.url) for a in self._addresses))
+        return (block, base_url, self._page[1])
+
+    def has(self, key: tuple) -> bool:
+        """Whether ``key``'s block was rendered already (a hit is counted)."""
+        found = key in self._done
+        self.hits += found
+        return found
+
+    def get(self, key: tuple) -> str:
+        """The block rendered for ``key``."""
+        return self._done[key]
+
+    def put(self, key: tuple, html: str) -> str:
+        """Keep ``html`` as ``key``'s block and return it."""
+        self._done[key] = html
+        return html
