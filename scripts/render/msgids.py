@@ -10,6 +10,7 @@ from .. import config as site_config
 from ..evidence.schema import TYPE_LABELS
 from . import feeds, pages
 from ..publish.languages import LICENCE_NOTE, SOURCE_LABEL
+from ..publish.searchtext import UI_STRINGS
 from .formatting import QUALIFIERS
 
 METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
@@ -35,7 +36,8 @@ def msgids(root: Path) -> dict[str, bool]:
             found.setdefault(message, False)
     raw = site_config.raw(root)
     tables = [x for pair in TYPE_LABELS.values() for x in pair] + list(pages.KIND_LABELS.values()) + \
-        list(pages.KIND_SINGULAR.values()) + list(feeds.KIND_LABELS.values()) + list(QUALIFIERS.values()) + [SOURCE_LABEL, LICENCE_NOTE]
+        list(pages.KIND_SINGULAR.values()) + list(feeds.KIND_LABELS.values()) + list(QUALIFIERS.values()) + [SOURCE_LABEL, LICENCE_NOTE] + \
+        list(UI_STRINGS.values())
     for text in [*tables, raw.get("site_name"), raw.get("site_description"), *_nav_labels(raw.get("nav"))]:
         if text:
             found.setdefault(str(text), False)
