@@ -41,8 +41,9 @@ schema: $(VENV)/.runtime  ## rewrite evidence/schema.json from the record schema
 test: $(VENV)/.test $(BROWSER_DEPS)  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.test  ## benchmarks (figures for humans; slow)
+bench: $(VENV)/.test site  ## benchmarks (figures for humans; slow)
 	$(PY) -m scripts bench --out benchmarks
+	$(PY) -m scripts bench --search --entries 10000 --site site --out benchmarks
 
 clean:
 	rm -rf site .cache

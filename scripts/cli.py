@@ -14,7 +14,7 @@ EPILOG = {
     "check": "example:\n  python -m scripts check --strict\n  python -m scripts check --format github",
     "build": "example:\n  python -m scripts build            # what `make site` runs\n  python -m scripts build --no-mkdocs",
     "serve": "example:\n  python -m scripts serve   # then open http://127.0.0.1:8000/",
-    "bench": "example:\n  python -m scripts bench --entries 1000 10000 --images 0.2 --out benchmarks\n  python -m scripts bench --entries 50 --images 5 --runs 1   # smoke test",
+    "bench": "example:\n  python -m scripts bench --entries 1000 10000 --images 0.2 --out benchmarks\n  python -m scripts bench --entries 50 --images 5 --runs 1   # smoke test\n  python -m scripts bench --search --entries 10000 --site site --out benchmarks",
     "schema": "example:\n  python -m scripts schema            # rewrite evidence/schema.json and the registry schemas\n  python -m scripts schema --check    # fail if it is out of date",
     "new": "example:\n"
            "  python -m scripts new article --title \"Operators block internet calls\" --date 2016-01-07 \\\n"
@@ -68,7 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--entries", type=int, nargs="+", default=[1000, 10000], help="archive sizes (default 1000 10000)")
     k.add_argument("--images", type=float, default=0.2, help="share of entries with a 4000x3000 JPEG, or a count when >= 1")
     k.add_argument("--runs", type=int, default=3, help="repeats per step; the median is reported")
-    k.add_argument("--out", help="folder for bench.json and bench.md")
+    k.add_argument("--out", help="folder for bench.json and bench.md (search.json with --search)")
+    k.add_argument("--search", action="store_true",
+                   help="benchmark the search instead: Pagefind beside Material's search on the same synthetic pages")
+    k.add_argument("--site", help="with --search: also measure this built site (e.g. site/)")
     s = add("schema", "Write evidence/schema.json (entries) and evidence/actors.schema.json, tags.schema.json (registries) for editors.")
     s.add_argument("--check", action="store_true", help="only check that the file is current")
     _add_new(add("new", "Start a new entry: write evidence/entries/<year>/<id>.yaml for you to fill in."))

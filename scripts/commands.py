@@ -188,6 +188,10 @@ def hash(args: argparse.Namespace) -> int:  # noqa: A001 (the command's name)
 def bench(args: argparse.Namespace) -> int:
     from .bench import pipeline as benchmark
 
+    if args.search:  # the search benchmark (issue 17): Pagefind beside Material's search, same pages
+        from .bench import search
+        return search.main(["--entries", *map(str, args.entries), "--runs", str(args.runs)]
+                           + (["--site", args.site] if args.site else []) + (["--out", args.out] if args.out else []))
     argv = ["--entries", *map(str, args.entries), "--images", str(args.images), "--runs", str(args.runs)]
     benchmark.main(argv + (["--out", args.out] if args.out else []))
     return 0

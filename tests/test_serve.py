@@ -63,6 +63,9 @@ def test_edit_is_served_without_restart(tmp_path):
         path = repo.root / "evidence" / "entries" / "2017" / "2017-report.yaml"
         path.write_text(path.read_text().replace("Yearly report mentions", "Yearly report now names"))
         assert _wait_for(url, "<h1 data-search-exclude>Yearly report now names the block</h1>", 30)
+        # the preview has a search: Pagefind indexes the served site after each rebuild (issue 17)
+        entry = json.loads(_get(f"http://127.0.0.1:{port}/voip-archive/pagefind/pagefind-entry.json") or "{}")
+        assert list(entry.get("languages", {})) == ["en"], entry
         # a broken edit keeps the previous page and the server running
         path.write_text("type: [\n")
         time.sleep(2)

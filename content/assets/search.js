@@ -1,10 +1,15 @@
-// The header's search: loads Pagefind (its UI, scripts and index, all on this site) only when the reader
-// opens or focuses the search; '/' opens it, arrows move through the results, Escape closes it.
+// The header's search: our own result list over Pagefind's API (pagefind.js: search(), result.data()), loaded
+// from this site only when the reader opens or focuses the search. '/' opens it, arrows move through the
+// results, Enter opens one, Escape closes and focus goes back where it was.
+// Results are page text, hence untrusted: every node is built with textContent, the excerpt's marks too.
 // normalise()/reduce() mirror scripts/publish/searchtext.py, which indexes the same forms of each word.
 (function () {
   "use strict";
   var LETTERS = { "\u0629": "\u0647", "\u0649": "\u064a", "\u0640": "" };  // ة→ه ى→ي, tatweel dropped
   var ARTICLES = ["\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644"];
+  var PREFIXES = "\u0648\u0628\u0644\u0641";  // و ب ل ف
+  var SENTINEL = "\u2042";  // searchtext.SENTINEL: where the hidden normalised copy starts in a page's text
+  var EXCERPT = 30, PAGE = 5, PAUSE = 120;  // words per excerpt, results per batch, ms of typing pause
   function normalise(word) {
     return word.toLowerCase().replace(/[\u0629\u0649\u0640]/g, function (c) { return LETTERS[c]; })
       .normalize("NFD").replace(/\p{M}/gu, "");
@@ -16,49 +21,120 @@
     }
     return word;
   }
-  function reduce(term) {
-    // normalised before it is split: tashkeel are not letters
-    return (normalise(term).match(/[\p{L}\p{N}_]+/gu) || []).map(stripArticle).join(" ");
-  }
+  function tokens(text) { return normalise(text).match(/[\p{L}\p{N}_]+/gu) || []; }  // tashkeel are not letters
+  function reduce(term) { return tokens(term).map(stripArticle).join(" "); }
+
   var root = document.querySelector("[data-archive-search]");
   if (!root) return;
-  var dialog = root.querySelector("dialog"), opener = root.querySelector("button"), loading = null;
+  var dialog = root.querySelector("dialog"), opener = root.querySelector("button");
+  var field = dialog.querySelector("input"), status = dialog.querySelector("[role=status]");
+  var list = dialog.querySelector("ol"), more = dialog.querySelector("[data-more]");
+  var text = JSON.parse(root.getAttribute("data-text")), loading = null, asked = 0, found = [], shown = 0, back = null;
+  var terms = [];
+
   function load() {
     if (loading) return loading;
     var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI).href;
-    var css = document.createElement("link");
-    css.rel = "stylesheet"; css.href = bundle + "pagefind-ui.css";
-    document.head.appendChild(css);
-    loading = new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = bundle + "pagefind-ui.js";
-      s.onload = function () {
-        new window.PagefindUI({
-          element: root.querySelector("[data-archive-search-ui]"), bundlePath: bundle,
-          baseUrl: new URL(bundle + "../", document.baseURI).pathname, showImages: false,
-          resetStyles: false, processTerm: reduce, autofocus: true
-        });
-        var field = input(), form = dialog.querySelector("form");
-        if (field) {
-          field.setAttribute("aria-labelledby", "archive-search-label");  // the dialog's visible heading
-          field.removeAttribute("autofocus");  // focused by open(); no script: address or autofocus left
-        }
-        if (form) {
-          form.removeAttribute("action");  // Pagefind's is a javascript: address; this stops the submit
-          form.addEventListener("submit", function (e) { e.preventDefault(); });
-        }
-        resolve();
-      };
-      s.onerror = reject;
-      document.head.appendChild(s);
+    loading = import(bundle + "pagefind.js").then(function (pf) {
+      return pf.options({ baseUrl: new URL(bundle + "../", document.baseURI).pathname, excerptLength: EXCERPT,
+                          noWorker: true })  // searching our index is quick: spare the reader the worker's 41 KB
+        .then(function () { return pf.init(); }).then(function () { return pf; });
     });
+    loading.catch(function () { say(text.failed); });
     return loading;
   }
-  function input() { return dialog.querySelector("input"); }
-  function open() {
-    if (!dialog.open) dialog.showModal();
-    load().then(function () { var i = input(); if (i) i.focus(); });
+  function say(message) { status.textContent = message; }
+
+  // A word of the page matches when one of its forms starts with a query term (Pagefind matches prefixes)
+  function matches(word) {
+    return tokens(word).some(function (t) {
+      var forms = [t, stripArticle(t)];
+      if (PREFIXES.indexOf(t[0]) >= 0 && t.length >= 4) forms.push(t.slice(1), stripArticle(t.slice(1)));
+      return forms.some(function (f) { return terms.some(function (q) { return f.indexOf(q) === 0; }); });
+    });
   }
+  // The excerpt from the visible text only: Pagefind's own would show the hidden copy's words when they matched
+  function excerpt(data) {
+    var words = data.content.split(/[\r\n\s]+/g), end = words.indexOf(SENTINEL);
+    if (end < 0) end = words.length;
+    var hits = (data.locations || []).filter(function (at) { return at < end; });
+    if (!hits.length) {
+      for (var i = 0; i < end; i++) if (matches(words[i])) hits.push(i);
+    }
+    var from = hits.length ? Math.max(0, Math.min(hits[0] - Math.floor(EXCERPT / 3), end - EXCERPT)) : 0;
+    var to = Math.min(end, from + EXCERPT), marked = {}, p = document.createElement("p");
+    hits.forEach(function (at) { marked[at] = true; });
+    p.className = "archive-search__excerpt";
+    p.dir = "auto";
+    if (from > 0) p.appendChild(document.createTextNode("… "));
+    for (var w = from; w < to; w++) {
+      if (w > from) p.appendChild(document.createTextNode(" "));
+      if (marked[w]) {
+        var mark = document.createElement("mark");
+        mark.textContent = words[w];
+        p.appendChild(mark);
+      } else {
+        p.appendChild(document.createTextNode(words[w]));
+      }
+    }
+    if (to < end) p.appendChild(document.createTextNode(" …"));
+    return p;
+  }
+  function item(data) {
+    var url = new URL(data.url, location.href);
+    if (url.origin !== location.origin) return null;  // the index only holds this site's pages
+    var li = document.createElement("li"), a = document.createElement("a");
+    a.className = "archive-search__link";
+    a.href = url.href;
+    a.dir = "auto";
+    a.textContent = (data.meta && data.meta.title) || url.pathname;
+    li.appendChild(a);
+    li.appendChild(excerpt(data));
+    return li;
+  }
+  function showMore(mine) {
+    var batch = found.slice(shown, shown + PAGE);
+    shown += batch.length;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (all) {
+      if (mine !== asked) return;
+      all.forEach(function (data) { var li = item(data); if (li) list.appendChild(li); });
+      more.hidden = shown >= found.length;
+    });
+  }
+  function run() {
+    var mine = ++asked, query = field.value.trim();
+    terms = reduce(query).split(" ").filter(Boolean);
+    if (!terms.length) {
+      list.textContent = ""; more.hidden = true; say("");
+      return;
+    }
+    say(text.loading);
+    load().then(function (pf) { return pf.search(terms.join(" ")); }).then(function (search) {
+      if (mine !== asked) return;
+      found = search.results; shown = 0; list.textContent = "";
+      say(found.length ? text.results.replace("{count}", found.length.toLocaleString(document.documentElement.lang)) : text.none);
+      return showMore(mine);
+    }).catch(function () { if (mine === asked) say(text.failed); });
+  }
+  var timer = null;
+  field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, PAUSE); });
+  dialog.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
+  more.addEventListener("click", function () {
+    var first = list.children.length;
+    showMore(asked).then(function () { var a = list.children[first] && list.children[first].querySelector("a"); if (a) a.focus(); });
+  });
+
+  function open() {
+    if (dialog.open) return;
+    back = document.activeElement;
+    dialog.showModal();
+    field.focus();
+    load();
+  }
+  dialog.addEventListener("close", function () {  // Escape, the backdrop, or a result followed
+    var to = back && back.isConnected && back !== document.body ? back : opener;
+    to.focus();
+  });
   opener.addEventListener("click", open);
   // Other buttons that open the search (the 404 page's): shown only where this script runs.
   Array.prototype.forEach.call(document.querySelectorAll("[data-archive-search-open]"), function (b) {
@@ -73,14 +149,17 @@
     }
   });
   dialog.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {  // from the field too, where a search input's Escape would only clear it
+      e.preventDefault(); dialog.close(); return;
+    }
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-    var links = Array.prototype.slice.call(dialog.querySelectorAll(".pagefind-ui__result-link"));
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     if (!links.length) return;
     var at = links.indexOf(document.activeElement), step = e.key === "ArrowDown" ? 1 : -1;
     e.preventDefault();
     if (at === -1) { if (step === 1) links[0].focus(); return; }
     var next = at + step;
-    if (next < 0) input().focus(); else links[Math.min(next, links.length - 1)].focus();
+    if (next < 0) field.focus(); else links[Math.min(next, links.length - 1)].focus();
   });
   dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });  // the backdrop
   window.archiveSearchReduce = reduce;  // for tests

@@ -19,7 +19,8 @@ try:
     from scripts.publish.output import link_listed
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
-    from scripts.publish.searchtext import indexed
+    from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
+    from scripts.publish.alternates import quiet_alternates
     from scripts.publish import bypass, navcache
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
@@ -27,16 +28,29 @@ except ImportError:  # the `mkdocs` command does not put the repository root on 
     from scripts.publish.output import link_listed
     from scripts.render.formatting import direction
     from scripts.publish.site import kill_point
-    from scripts.publish.searchtext import indexed
+    from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
+    from scripts.publish.alternates import quiet_alternates
     from scripts.publish import bypass, navcache
 
 log = logging.getLogger("mkdocs.plugins.archive")
+_SERVING = []  # [True] under `mkdocs serve`: each rebuild indexes the served site for its search
 _NAV = [None]  # the navigation of the build under way (MkDocs builds one site at a time in a process)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Generated pages are HTML already: MkDocs takes it without a Markdown pass (publish/bypass.py)."""
     return bypass.hold(markdown, page)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether MkDocs is serving (a build's site is indexed by scripts/publish/site.py instead)."""
+    _SERVING[:] = [command == "serve"]
+
+
+def on_config(config):
+    """`mkdocs serve` reads mkdocs.yml alone (English): give the search dialog its words (a build sets them)."""
+    config.extra.setdefault("search_text", dict(UI_STRINGS))
+    return config
 
 
 def on_page_content(html: str, page, config, files) -> str:
@@ -72,3 +86,6 @@ def on_post_build(config) -> None:
     count = link_listed(paths.root, Path(config.docs_dir), Path(config.site_dir), (paths.media, paths.media_cache),
                         listed_in=paths.root / "content")  # every language's site gets its own links
     log.debug("linked %d images into %s", count, config.site_dir)
+    quiet_alternates(Path(config.site_dir))  # no sitemap.xml fetched on page views
+    if _SERVING == [True]:
+        run_pagefind(Path(config.site_dir))

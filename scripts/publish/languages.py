@@ -17,6 +17,7 @@ from ..evidence.problems import BuildError
 from ..render.i18n import NATIVE_NAMES, Lang
 from . import theme
 from .output import Writer
+from .searchtext import UI_STRINGS
 
 SOURCE_LABEL = "Source and evidence files"  # the repository link in the header
 LICENCE_NOTE = "Licence not yet chosen"  # the footer (overrides/partials/copyright.html): the repository has no LICENSE yet
@@ -101,6 +102,7 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
     cfg.extra["licence_note"] = text.gettext(LICENCE_NOTE)  # overrides/partials/copyright.html
     cfg.extra["not_found"] = _not_found(content / here)  # overrides/404.html
+    cfg.extra["search_text"] = {k: text.gettext(v) for k, v in UI_STRINGS.items()}  # overrides/partials/search.html
     if not Path(cfg.docs_dir).is_dir():
         raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")
     return cfg

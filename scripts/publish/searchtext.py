@@ -3,7 +3,9 @@
 Pagefind's stemmers leave Arabic alef forms, ta marbuta, alef maqsura, tashkeel, the article and the
 prefixes و/ب/ل, and Latin accents as they are. So each content's words that differ once normalised
 (``normalise``, mirrored in content/assets/search.js for the query) are added, deduplicated and sorted,
-in an element readers never see (``hidden``: not shown, not read out), inside the indexed body.
+in an element readers never see (``hidden``: not shown, not read out), inside the indexed body. Pagefind
+keeps that copy in the page's text, whose excerpts the search shows: the copy starts with ``SENTINEL``, a
+word of no letters (so never indexed), and content/assets/search.js builds excerpts from the text before it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ _WORD = re.compile(r"\w+")
 _LETTERS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
 ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")  # longest first
 PREFIXES = ("و", "ب", "ل", "ف")
+SENTINEL = "\u2042"  # ⁂: the hidden copy's first word in a page's text; search.js cuts excerpts there
+UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js", "pagefind-worker.js")
+# The search dialog's words (overrides/partials/search.html, via languages.py), translated like the pages'
+UI_STRINGS = {
+    "loading": "Searching…",
+    "results": "Results: {count}",
+    "none": "No results",
+    "more": "More results",
+    "failed": "The search could not be loaded.",
+}
 
 
 class _NotCombining(dict):
@@ -82,7 +94,7 @@ def hidden_copy(content: str) -> str:
     extra = sorted({v for w in words for v in variants(w)} - present)
     if not extra:
         return ""
-    return f'<div hidden data-search-variants>{html.escape(" ".join(extra))}</div>'
+    return f'<div hidden data-search-variants>{SENTINEL} {html.escape(" ".join(extra))}</div>'
 
 
 def indexed(content: str) -> str:
@@ -99,6 +111,9 @@ def run_pagefind(site: Path) -> None:
         last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
         raise BuildError(f"the search index could not be built: Pagefind says {last[0]!r} "
                          "(is pagefind-bin from requirements.txt installed?)")
+    for name in UNUSED:  # Pagefind's own UIs and its worker: search.js uses pagefind.js alone
+        for path in (site / "pagefind").glob(name):
+            path.unlink()
     # Pagefind writes its languages in hash-map order, which changes from run to run: same input, same bytes
     entry = site / "pagefind" / "pagefind-entry.json"
     data = json.loads(entry.read_text("utf-8"))

@@ -3,9 +3,9 @@
 The generator runs outside MkDocs and writes only files whose content changed, so MkDocs sees
 one change per edit and never rebuilds in a loop (writing into docs_dir from inside a build would).
 MkDocs runs with ``--dirty``: it rebuilds only the pages whose files changed, which keeps an edit
-within seconds at 1,000 entries (a full rebuild takes about 13 s there); Material's search plugin
-merges the rebuilt pages into the index it kept. Dirty builds log a warning, so the preview is not
-strict; `make site` is.
+within seconds at 1,000 entries (a full rebuild takes about 13 s there); after each rebuild the hook
+runs Pagefind over the served site, so the preview's search works as the built site's does. Dirty
+builds log a warning, so the preview is not strict; `make site` is.
 Images reach the served site through the same hook as in a build: MkDocs links them in after each rebuild.
 """
 

@@ -11,6 +11,7 @@ from ..evidence.schema import TYPE_LABELS
 from ..settings import DEFAULT_KINDS
 from . import feeds
 from ..publish.languages import LICENCE_NOTE, SOURCE_LABEL
+from ..publish.searchtext import UI_STRINGS
 from .formatting import QUALIFIERS
 
 METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
@@ -36,7 +37,8 @@ def msgids(root: Path) -> dict[str, bool]:
             found.setdefault(message, False)
     raw = site_config.raw(root)
     tables = [x for pair in TYPE_LABELS.values() for x in pair] + [x for _, s, p in DEFAULT_KINDS for x in (s, p)] + \
-        list(feeds.KIND_LABELS.values()) + list(QUALIFIERS.values()) + [SOURCE_LABEL, LICENCE_NOTE]
+        list(feeds.KIND_LABELS.values()) + list(QUALIFIERS.values()) + [SOURCE_LABEL, LICENCE_NOTE] + \
+        list(UI_STRINGS.values())
     for text in tables:
         found.setdefault(str(text), False)
     # mkdocs.yml's names and nav, except what the archive translates itself (extra.archive.translations)
