@@ -33,6 +33,9 @@ KILL_AT = "EVIDENCE_ARCHIVE_TEST_KILL_AT"  # tests only: the named point at whic
 def kill_point(name: str) -> None:
     """Kill this process at the named point when a test asks for it (``EVIDENCE_ARCHIVE_TEST_KILL_AT``)."""
     if os.environ.get(KILL_AT) == name:
+        from .workers import parent
+        if parent() is not None:  # in a language's worker: the build itself is what a kill stops
+            os.kill(parent(), signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -165,34 +168,31 @@ def swap_in(new: Path, site_dir: Path, folder: Path) -> None:
 
 
 def mkdocs_build(root: Path, site_dir: Path) -> None:
-    """Run MkDocs (strict) once per site language into a marked temporary folder (the default language at
-    its root, the others in <lang>/), then exchange the whole with ``site_dir`` in one step."""
-    from mkdocs.commands.build import build as mk_build
+    """Run MkDocs (strict) for each site language whose inputs changed, in parallel processes, into a marked
+    temporary folder (the default language at its root, the others in <lang>/), link in the unchanged
+    languages' part of the previous site, then exchange the whole with ``site_dir`` in one step."""
     from mkdocs.exceptions import MkDocsException
 
     from .. import config as site_config
-    from . import fixity, languages, searchtext
+    from . import languages, unchanged
 
-    parent = site_dir.parent
     langs = site_config.languages(root)
     languages.check_hand_written(root, langs)
+    record, digests = unchanged.Record(root), unchanged.inputs(root, langs)
+    keep = unchanged.reusable(root, site_dir, langs, record, digests)
+    parent = site_dir.parent
     try:
-        remove_leftovers(parent, site_dir)
+        remove_leftovers(parent, site_dir)  # even when nothing is built: a build killed as it cleaned up
+        if len(keep) == len(langs.all):
+            log.info("nothing changed since the last build: site/ is current")
+            return
         folder = make_temporary(parent)
     except OSError as exc:
         raise BuildError(f"cannot prepare a temporary folder beside site/ ({reason(exc)}); "
                          "the previous site/ is unchanged") from None
-    new = folder / "site"
     try:
-        for lang in langs.all:
-            here = languages.prefix(lang, langs)
-            out = folder / f"site-{lang}" if here else new  # MkDocs empties its site_dir: not inside new/
-            mk_build(languages.load(root, lang, out))
-            if here:
-                os.replace(out, new / here.rstrip("/"))
-        searchtext.run_pagefind(new)
-        fixity.write(new)  # last before the swap: it lists every file the site publishes
-        swap_in(new, site_dir, folder)
+        files = _assemble(root, site_dir, folder, langs, keep, record.files)
+        swap_in(folder / "site", site_dir, folder)
     except BaseException as exc:
         if not site_dir.exists() and (folder / "previous").is_dir():
             os.rename(folder / "previous", site_dir)
@@ -202,7 +202,34 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
         if isinstance(exc, (MkDocsException, SystemExit, OSError)):
             raise BuildError(f"MkDocs build failed: {exc}; the previous site/ is unchanged") from exc
         raise
+    record.save(digests, files)  # after the swap: a record never vouches for a site that is not in place
     _remove_quietly(folder)
+
+
+def _assemble(root: Path, site_dir: Path, folder: Path, langs, keep: list[str], known: dict) -> dict[str, list]:
+    """Build the changed languages and link in the kept ones, into ``folder``/site; return its files' records."""
+    from mkdocs.commands.build import build as mk_build
+
+    from . import fixity, languages, searchparts, unchanged, workers
+
+    new = folder / "site"
+
+    def out(lang: str) -> Path:  # MkDocs empties its site_dir: the others are not built inside new/
+        return folder / f"site-{lang}" if languages.prefix(lang, langs) else new
+
+    build = [lang for lang in langs.all if lang not in keep]
+    workers.build_all(lambda lang: mk_build(languages.load(root, lang, out(lang))), build)
+    new.mkdir(exist_ok=True)
+    for lang in build:
+        if languages.prefix(lang, langs):
+            os.replace(out(lang), new / lang)
+    for lang in keep:
+        log.info("%s: nothing changed since the last build; its pages are kept", lang)
+        unchanged.link_part(site_dir, new, lang, langs)
+    searchparts.index(new, site_dir, langs, keep, folder / "search-stage")  # only the rebuilt languages
+    seen: dict[str, list] = {}
+    fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
+    return seen
 
 
 def _remove_quietly(folder: Path) -> None:
