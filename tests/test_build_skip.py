@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 
 import pytest
@@ -100,3 +101,22 @@ def test_a_site_file_changed_by_hand_is_rebuilt(tmp_path):
     (site / "extra.html").write_text("mine")  # a file the manifest does not list: site/ is not the one we built
     assert run_build(repo)[0] == 0
     assert not (site / "extra.html").exists() and fixity.check(site).ok
+
+
+def test_an_edited_entry_rerenders_only_its_pages_and_gives_the_bytes_of_a_full_build(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    untouched = _inodes(site, ["methodology/index.html", "fr/methodology/index.html"])
+    path = next((repo.root / "evidence" / "entries").rglob("*.yaml"))
+    path.write_text(path.read_text("utf-8").replace('title: "', 'title: "Edited: ', 1), "utf-8")
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    for lang in ("en", "fr", "ar"):
+        assert re.search(rf"{lang}: \d+ changed sources?; only their pages are rendered again", caplog.text)
+    assert _inodes(site, untouched) == untouched  # pages the edit does not show are the previous files
+    assert "Edited: " in (site / "entries" / path.stem / "index.html").read_text("utf-8")
+    incremental = _tree(site)
+    (repo.root / ".cache" / "site.json").unlink()
+    assert run_build(repo)[0] == 0  # a full build of the same sources
+    assert _tree(site) == incremental

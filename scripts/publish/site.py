@@ -178,8 +178,9 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
 
     langs = site_config.languages(root)
     languages.check_hand_written(root, langs)
-    record, digests = unchanged.Record(root), unchanged.inputs(root, langs)
-    keep = unchanged.reusable(root, site_dir, langs, record, digests)
+    record = unchanged.Record(root)
+    todo = unchanged.plan(root, site_dir, langs, record)
+    keep = todo.keep
     parent = site_dir.parent
     try:
         remove_leftovers(parent, site_dir)  # even when nothing is built: a build killed as it cleaned up
@@ -191,7 +192,7 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
         raise BuildError(f"cannot prepare a temporary folder beside site/ ({reason(exc)}); "
                          "the previous site/ is unchanged") from None
     try:
-        files = _assemble(root, site_dir, folder, langs, keep, record.files)
+        files = _assemble(root, site_dir, folder, langs, todo, record.files)
         swap_in(folder / "site", site_dir, folder)
     except BaseException as exc:
         if not site_dir.exists() and (folder / "previous").is_dir():
@@ -202,14 +203,12 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
         if isinstance(exc, (MkDocsException, SystemExit, OSError)):
             raise BuildError(f"MkDocs build failed: {exc}; the previous site/ is unchanged") from exc
         raise
-    record.save(digests, files)  # after the swap: a record never vouches for a site that is not in place
+    record.save(todo, files)  # after the swap: a record never vouches for a site that is not in place
     _remove_quietly(folder)
 
 
-def _assemble(root: Path, site_dir: Path, folder: Path, langs, keep: list[str], known: dict) -> dict[str, list]:
+def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict) -> dict[str, list]:
     """Build the changed languages and link in the kept ones, into ``folder``/site; return its files' records."""
-    from mkdocs.commands.build import build as mk_build
-
     from . import fixity, languages, searchparts, unchanged, workers
 
     new = folder / "site"
@@ -217,19 +216,35 @@ def _assemble(root: Path, site_dir: Path, folder: Path, langs, keep: list[str], 
     def out(lang: str) -> Path:  # MkDocs empties its site_dir: the others are not built inside new/
         return folder / f"site-{lang}" if languages.prefix(lang, langs) else new
 
-    build = [lang for lang in langs.all if lang not in keep]
-    workers.build_all(lambda lang: mk_build(languages.load(root, lang, out(lang))), build)
+    build = [lang for lang in langs.all if lang not in todo.keep]
+    workers.build_all(lambda lang: _build_one(root, site_dir, lang, langs, out(lang), todo.partial.get(lang)), build)
     new.mkdir(exist_ok=True)
     for lang in build:
         if languages.prefix(lang, langs):
             os.replace(out(lang), new / lang)
-    for lang in keep:
+    for lang in todo.keep:
         log.info("%s: nothing changed since the last build; its pages are kept", lang)
         unchanged.link_part(site_dir, new, lang, langs)
-    searchparts.index(new, site_dir, langs, keep, folder / "search-stage")  # only the rebuilt languages
+    searchparts.index(new, site_dir, langs, todo.keep, folder / "search-stage")  # only the rebuilt languages
     seen: dict[str, list] = {}
     fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
     return seen
+
+
+def _build_one(root: Path, site_dir: Path, lang: str, langs, out: Path, edited: list[str] | None) -> None:
+    """One language's MkDocs run: only its ``edited`` sources' pages when given, else a full build."""
+    from mkdocs.commands.build import build as mk_build
+
+    from . import incremental, languages
+
+    cfg = languages.load(root, lang, out)
+    if edited is None:
+        mk_build(cfg)
+        return
+    log.info("%s: %d changed source%s; only their pages are rendered again", lang, len(edited),
+             "" if len(edited) == 1 else "s")
+    incremental.prepare(site_dir, out, lang, langs, edited)
+    incremental.build(cfg)
 
 
 def _remove_quietly(folder: Path) -> None:

@@ -18,8 +18,10 @@ a reused language's pages) changes it. The same records let the manifest skip ha
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -72,7 +74,6 @@ def _shared(root: Path) -> str:
         _walk_file(path, h)
     _walk(str(root / "overrides"), h)
     try:
-        import json
         sources = json.loads((root / "content" / LINKS).read_bytes()).values()
     except (OSError, ValueError, AttributeError):
         sources = []
@@ -89,18 +90,53 @@ def _walk_file(path: Path, h) -> None:
         h.update(f"{path}: missing\n".encode("utf-8", "surrogateescape"))
 
 
-def inputs(root: Path, langs: site_config.Languages) -> dict[str, str]:
-    """Per language, the digest of everything its MkDocs run reads."""
-    shared, content = _shared(root), root / "content"
-    digests = {}
+def sources(root: Path, lang: str, langs: site_config.Languages) -> dict[str, list]:
+    """The state (size, mtime, inode) of every file in ``lang``'s docs folder, by path relative to it."""
+    docs = root / "content" / ("" if lang == langs.default else lang)
+    found: dict[str, list] = {}
+    for folder, dirs, names in os.walk(docs):
+        rel_dir = os.path.relpath(folder, docs).replace(os.sep, "/")
+        if rel_dir == ".":
+            rel_dir = ""
+            if lang == langs.default:  # the other languages' folders are their own sites
+                dirs[:] = [d for d in dirs if d not in langs.others]
+        dirs.sort()
+        for name in names:
+            try:
+                found[f"{rel_dir}/{name}" if rel_dir else name] = state(os.lstat(os.path.join(folder, name)))
+            except OSError:
+                continue
+    return found
+
+
+@dataclass
+class Plan:
+    """What this build must do per language: keep its part of site/, re-render some pages, or build it."""
+
+    shared: str
+    sources: dict[str, dict[str, list]]
+    digests: dict[str, str]
+    keep: list[str] = field(default_factory=list)
+    partial: dict[str, list[str]] = field(default_factory=dict)  # language -> the sources that changed
+
+
+def plan(root: Path, site: Path, langs: site_config.Languages, record: "Record") -> Plan:
+    """Compare each language's inputs and site/ with the last build's record."""
+    shared = _shared(root)
+    srcs = {lang: sources(root, lang, langs) for lang in langs.all}
+    digests = {lang: hashlib.sha256(json.dumps([shared, lang, srcs[lang]], sort_keys=True).encode(
+        "utf-8", "surrogateescape")).hexdigest() for lang in langs.all}
+    result = Plan(shared, srcs, digests)
+    if not record.files or not intact(site, record.files):
+        return result
+    from .incremental import changed, with_includers
     for lang in langs.all:
-        h = hashlib.sha256(f"{shared}\n{lang}\n".encode())
-        if lang == langs.default:
-            _walk(str(content), h, skip=frozenset(langs.others))
-        else:
-            _walk(str(content / lang), h)
-        digests[lang] = h.hexdigest()
-    return digests
+        here = "" if lang == langs.default else f"{lang}/"
+        if record.langs.get(lang) == digests[lang]:
+            result.keep.append(lang)
+        elif record.shared == shared and (edited := changed(record.sources.get(lang), srcs[lang])) is not None:
+            result.partial[lang] = with_includers(root / "content", here, edited, srcs[lang])
+    return result
 
 
 def part(rel: str, langs: site_config.Languages) -> str:
@@ -122,10 +158,13 @@ class Record:
         ok = isinstance(value, dict) and isinstance(value.get("langs"), dict) and isinstance(value.get("files"), dict)
         self.langs: dict[str, str] = value["langs"] if ok else {}
         self.files: dict[str, list] = {k: v for k, v in value["files"].items() if _valid(v)} if ok else {}
+        self.shared: str = value.get("shared", "") if ok else ""
+        self.sources: dict[str, dict] = value.get("sources", {}) if ok and isinstance(value.get("sources"), dict) else {}
 
-    def save(self, langs: dict[str, str], files: dict[str, list]) -> None:
+    def save(self, done: Plan, files: dict[str, list]) -> None:
         """Keep this build's record (a failure only costs the next build its shortcut)."""
-        self._section.replace_all({_NAME: ["v1", {"langs": langs, "files": files}]})
+        value = {"langs": done.digests, "files": files, "shared": done.shared, "sources": done.sources}
+        self._section.replace_all({_NAME: ["v1", value]})
         self._section.changed = True
         self._section.save()
 
@@ -162,14 +201,6 @@ def intact(site: Path, files: dict[str, list]) -> bool:
                 return False
             seen += 1
     return seen == len(files)
-
-
-def reusable(root: Path, site: Path, langs: site_config.Languages, record: Record, now: dict[str, str]) -> list[str]:
-    """The languages whose inputs are those of the last build, when site/ is as that build left it."""
-    same = [lang for lang in langs.all if record.langs.get(lang) == now[lang]]
-    if not same or not intact(site, record.files):
-        return []
-    return same
 
 
 def link_part(old: Path, new: Path, lang: str, langs: site_config.Languages) -> int:
