@@ -114,7 +114,7 @@ def serve(args: argparse.Namespace) -> int:
             _out(result.report.summary(result.files) + "; the preview keeps the previous pages")
 
     try:
-        return preview.serve(args.root.resolve(), regenerate, args.dev_addr)
+        return preview.serve(args.root.resolve(), regenerate, args.dev_addr, args.lang)
     except BuildError as exc:
         _out(f"error: {exc}")
         return 1
