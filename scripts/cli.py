@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-mkdocs", action="store_true", help="only generate content/ (no site/)")
     v = add("serve", "Live preview on 127.0.0.1 that follows edits to evidence/ and content/.")
     v.add_argument("--dev-addr", default="127.0.0.1:8000", help="address and port (default 127.0.0.1:8000)")
+    v.add_argument("--lang", help="the language to preview (default: the site's default language)")
     k = add("bench", "Benchmark the whole pipeline on synthetic archives (slow; figures for humans).")
     k.add_argument("--entries", type=int, nargs="+", default=[1000, 10000], help="archive sizes (default 1000 10000)")
     k.add_argument("--images", type=float, default=0.2, help="share of entries with a 4000x3000 JPEG, or a count when >= 1")

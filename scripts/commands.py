@@ -76,6 +76,7 @@ def build(args: argparse.Namespace) -> int:
             if args.no_mkdocs:
                 return 0
             os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
+            _release(result)
             t1 = time.perf_counter()
             mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
     except BuildError as exc:
@@ -87,6 +88,19 @@ def build(args: argparse.Namespace) -> int:
     _out(f"built site/ from {result.entries} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0
+
+
+def _release(result) -> None:
+    """Free the generated files' bytes before MkDocs' processes are forked: each would carry a copy."""
+    import ctypes
+    import gc
+
+    result.outputs.clear()
+    gc.collect()
+    try:  # glibc keeps freed memory in the process unless asked to give it back
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _os_error(exc: OSError) -> str:
@@ -116,7 +130,7 @@ def serve(args: argparse.Namespace) -> int:
             _out(result.report.summary(result.files) + "; the preview keeps the previous pages")
 
     try:
-        return preview.serve(args.root.resolve(), regenerate, args.dev_addr)
+        return preview.serve(args.root.resolve(), regenerate, args.dev_addr, args.lang)
     except BuildError as exc:
         _out(f"error: {exc}")
         return 1

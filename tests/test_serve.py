@@ -89,3 +89,29 @@ def test_a_busy_port_is_reported_and_fails(tmp_path):
         f"error: cannot serve on 127.0.0.1:{port}: the port is in use (another preview?); "
         "stop it, or choose another port with --dev-addr"]
     assert b"Traceback" not in proc.stderr
+
+
+def test_preview_of_one_language_renders_again_the_edited_entry_its_lists_and_feeds_only(tmp_path):
+    repo = make_site_repo(tmp_path)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(repo.root), "serve", "--lang", "fr",
+                             "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/voip-archive/fr/"
+    preview = repo.root / ".cache" / "preview" / "fr"
+    try:
+        assert _wait_for(base + "entries/2017-report/", '<html lang="fr"', 90)
+        assert _get(base + "browse/latest/").count("Yearly report mentions the block") == 1
+        version = _get(f"http://127.0.0.1:{port}/voip-archive/.preview-version")
+        kept = (preview / "methodology" / "index.html").stat().st_mtime_ns
+        assert not (repo.root / ".cache" / "preview" / "entries").exists()  # French only
+        path = repo.root / "evidence" / "entries" / "2017" / "2017-report.yaml"
+        path.write_text(path.read_text().replace("Yearly report mentions", "Yearly report now names"))
+        assert _wait_for(base + "entries/2017-report/", "Yearly report now names the block", 30)
+        assert _wait_for(f"http://127.0.0.1:{port}/voip-archive/.preview-version", str(int(version) + 1), 5)
+        assert "Yearly report now names the block" in _get(base + "browse/latest/")  # its lists
+        assert "Yearly report now names the block" in _get(base + "rss.xml")  # and its feeds
+        assert (preview / "methodology" / "index.html").stat().st_mtime_ns == kept  # nothing else rendered
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)

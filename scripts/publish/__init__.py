@@ -1,7 +1,10 @@
 """Put what was rendered on disk and build the site.
 
 output  the one writer: every generated file under content/ goes through it, never a hand-written one
-site       MkDocs (strict) once per language into a marked temporary folder, exchanged with site/ in one step
+site       MkDocs (strict) once per changed language into a marked temporary folder, exchanged with site/ in one step
+workers    the languages' MkDocs builds in parallel forked processes, their logs and failures sent to the build
+unchanged  which languages' part of site/ the last build still vouches for (nothing changed, nothing built)
+searchparts  Pagefind over the rebuilt languages only, the kept languages' index files reused
 languages  each language's MkDocs configuration, derived from mkdocs.yml; the hand-written pages it needs
 lock    one build of an archive at a time (a second one waits)
 searchtext what Pagefind indexes (a hidden normalised copy of each page's words) and the Pagefind run

@@ -38,20 +38,39 @@ def published(site: Path) -> list[str]:
     return sorted(found)
 
 
-def manifest(site: Path) -> bytes:
-    """The manifest's bytes for the site in ``site``."""
+def manifest(site: Path, known: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> bytes:
+    """The manifest's bytes for the site in ``site``.
+
+    With ``known`` (path -> [size, mtime, inode, sha256], see unchanged.py), a file in that state is not read
+    again; ``seen`` receives every file's record.
+    """
     lines = []
     for rel in published(site):
         if "\n" in rel or "\\" in rel:  # sha256sum would escape it: never a name we publish
             raise BuildError(f"refusing to list {rel!r} in {MANIFEST}: a file name with a newline or backslash")
-        lines.append(f"{_digest(site / rel)}  {rel}\n")
+        lines.append(f"{_cached(site / rel, rel, known, seen)}  {rel}\n")
     return "".join(lines).encode("utf-8")
 
 
-def write(site: Path) -> int:
-    """Write the manifest into ``site``; return how many files it lists."""
-    data = manifest(site)
+def _cached(path: Path, rel: str, known: dict[str, list] | None, seen: dict[str, list] | None) -> str:
+    if known is None and seen is None:
+        return _digest(path)
+    st = os.lstat(path)
+    now = [st.st_size, st.st_mtime_ns, st.st_ino]
+    hit = (known or {}).get(rel)
+    digest = hit[3] if hit and hit[:3] == now else _digest(path)
+    if seen is not None:
+        seen[rel] = [*now, digest]
+    return digest
+
+
+def write(site: Path, known: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> int:
+    """Write the manifest into ``site``; return how many files it lists (``known``, ``seen``: see manifest())."""
+    data = manifest(site, known, seen)
     (site / MANIFEST).write_bytes(data)
+    if seen is not None:
+        st = os.lstat(site / MANIFEST)
+        seen[MANIFEST] = [st.st_size, st.st_mtime_ns, st.st_ino, hashlib.sha256(data).hexdigest()]
     return data.count(b"\n")
 
 

@@ -1,12 +1,8 @@
-"""Live preview: regenerate pages when evidence/ changes, and let `mkdocs serve` rebuild the site.
+"""Live preview: regenerate pages when evidence/ changes, and render again only the pages that changed.
 
-The generator runs outside MkDocs and writes only files whose content changed, so MkDocs sees
-one change per edit and never rebuilds in a loop (writing into docs_dir from inside a build would).
-MkDocs runs with ``--dirty``: it rebuilds only the pages whose files changed, which keeps an edit
-within seconds at 1,000 entries (a full rebuild takes about 13 s there); after each rebuild the hook
-runs Pagefind over the served site, so the preview's search works as the built site's does. Dirty
-builds log a warning, so the preview is not strict; `make site` is.
-Images reach the served site through the same hook as in a build: MkDocs links them in after each rebuild.
+The generator runs outside MkDocs and writes only files whose content changed; preview.py then renders
+exactly those through MkDocs' own page pipeline, for one language (``--lang``), and serves them.
+Images reach the served site through the same hook as in a build: MkDocs links them in after each pass.
 """
 
 from __future__ import annotations
@@ -14,16 +10,12 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Callable
 
 from ..evidence.problems import BuildError
-from . import theme
 
 log = logging.getLogger(__name__)
 
@@ -72,26 +64,26 @@ def check_port(addr: str) -> None:
         raise BuildError(f"cannot serve on {addr}: {exc.strerror or exc}") from None
 
 
-def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:8000") -> int:
-    """Generate once, start `mkdocs serve`, and regenerate on every change to evidence/; its exit code."""
+def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:8000", lang: str | None = None) -> int:
+    """Generate and build the preview of ``lang`` (the default language), serve it, and after every change
+    to evidence/ regenerate and render again only the pages that changed; its exit code."""
+    from .. import config as site_config
+    from .preview import Preview, start_server
+
     check_port(addr)
+    preview = Preview(root, lang or site_config.languages(root).default)
     regenerate()
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", addr,
-           "--config-file", str(theme.serve_config(root))]
-    # MkDocs' hook (scripts/publish/hooks.py) imports this package to link the images in
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
-    proc = subprocess.Popen(cmd, cwd=root, env=env)
-    log.info("serving on http://%s/ ; edits to evidence/ are picked up (Ctrl-C stops)", addr)
-    stopped = False
+    preview.update()
+    server = start_server(preview, addr)
+
+    def again() -> None:
+        regenerate()
+        preview.update()
     try:
-        watch(root / "evidence", regenerate, stop=lambda: proc.poll() is not None)
+        watch(root / "evidence", again)
     except KeyboardInterrupt:
-        stopped = True
+        pass
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
-    if not stopped and proc.returncode not in (0, -signal.SIGTERM):  # it stopped by itself: say so, and fail
-        raise BuildError(f"mkdocs serve stopped with exit code {proc.returncode}; see its messages above")
+        server.shutdown()
+        server.server_close()
     return 0

@@ -33,6 +33,9 @@ KILL_AT = "EVIDENCE_ARCHIVE_TEST_KILL_AT"  # tests only: the named point at whic
 def kill_point(name: str) -> None:
     """Kill this process at the named point when a test asks for it (``EVIDENCE_ARCHIVE_TEST_KILL_AT``)."""
     if os.environ.get(KILL_AT) == name:
+        from .workers import parent
+        if parent() is not None:  # in a language's worker: the build itself is what a kill stops
+            os.kill(parent(), signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -165,34 +168,32 @@ def swap_in(new: Path, site_dir: Path, folder: Path) -> None:
 
 
 def mkdocs_build(root: Path, site_dir: Path) -> None:
-    """Run MkDocs (strict) once per site language into a marked temporary folder (the default language at
-    its root, the others in <lang>/), then exchange the whole with ``site_dir`` in one step."""
-    from mkdocs.commands.build import build as mk_build
+    """Run MkDocs (strict) for each site language whose inputs changed, in parallel processes, into a marked
+    temporary folder (the default language at its root, the others in <lang>/), link in the unchanged
+    languages' part of the previous site, then exchange the whole with ``site_dir`` in one step."""
     from mkdocs.exceptions import MkDocsException
 
     from .. import config as site_config
-    from . import fixity, languages, searchtext
+    from . import languages, unchanged
 
-    parent = site_dir.parent
     langs = site_config.languages(root)
     languages.check_hand_written(root, langs)
+    record = unchanged.Record(root)
+    todo = unchanged.plan(root, site_dir, langs, record)
+    keep = todo.keep
+    parent = site_dir.parent
     try:
-        remove_leftovers(parent, site_dir)
+        remove_leftovers(parent, site_dir)  # even when nothing is built: a build killed as it cleaned up
+        if len(keep) == len(langs.all):
+            log.info("nothing changed since the last build: site/ is current")
+            return
         folder = make_temporary(parent)
     except OSError as exc:
         raise BuildError(f"cannot prepare a temporary folder beside site/ ({reason(exc)}); "
                          "the previous site/ is unchanged") from None
-    new = folder / "site"
     try:
-        for lang in langs.all:
-            here = languages.prefix(lang, langs)
-            out = folder / f"site-{lang}" if here else new  # MkDocs empties its site_dir: not inside new/
-            mk_build(languages.load(root, lang, out))
-            if here:
-                os.replace(out, new / here.rstrip("/"))
-        searchtext.run_pagefind(new)
-        fixity.write(new)  # last before the swap: it lists every file the site publishes
-        swap_in(new, site_dir, folder)
+        files = _assemble(root, site_dir, folder, langs, todo, record.files)
+        swap_in(folder / "site", site_dir, folder)
     except BaseException as exc:
         if not site_dir.exists() and (folder / "previous").is_dir():
             os.rename(folder / "previous", site_dir)
@@ -202,7 +203,48 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
         if isinstance(exc, (MkDocsException, SystemExit, OSError)):
             raise BuildError(f"MkDocs build failed: {exc}; the previous site/ is unchanged") from exc
         raise
+    record.save(todo, files)  # after the swap: a record never vouches for a site that is not in place
     _remove_quietly(folder)
+
+
+def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict) -> dict[str, list]:
+    """Build the changed languages and link in the kept ones, into ``folder``/site; return its files' records."""
+    from . import fixity, languages, searchparts, unchanged, workers
+
+    new = folder / "site"
+
+    def out(lang: str) -> Path:  # MkDocs empties its site_dir: the others are not built inside new/
+        return folder / f"site-{lang}" if languages.prefix(lang, langs) else new
+
+    build = [lang for lang in langs.all if lang not in todo.keep]
+    workers.build_all(lambda lang: _build_one(root, site_dir, lang, langs, out(lang), todo.partial.get(lang)), build)
+    new.mkdir(exist_ok=True)
+    for lang in build:
+        if languages.prefix(lang, langs):
+            os.replace(out(lang), new / lang)
+    for lang in todo.keep:
+        log.info("%s: nothing changed since the last build; its pages are kept", lang)
+        unchanged.link_part(site_dir, new, lang, langs)
+    searchparts.index(new, site_dir, langs, todo.keep, folder / "search-stage")  # only the rebuilt languages
+    seen: dict[str, list] = {}
+    fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
+    return seen
+
+
+def _build_one(root: Path, site_dir: Path, lang: str, langs, out: Path, edited: list[str] | None) -> None:
+    """One language's MkDocs run: only its ``edited`` sources' pages when given, else a full build."""
+    from mkdocs.commands.build import build as mk_build
+
+    from . import incremental, languages
+
+    cfg = languages.load(root, lang, out)
+    if edited is None:
+        mk_build(cfg)
+        return
+    log.info("%s: %d changed source%s; only their pages are rendered again", lang, len(edited),
+             "" if len(edited) == 1 else "s")
+    incremental.prepare(site_dir, out, lang, langs, edited)
+    incremental.build(cfg)
 
 
 def _remove_quietly(folder: Path) -> None:

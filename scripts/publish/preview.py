@@ -1,0 +1,121 @@
+"""The preview of one language: MkDocs builds it once, then only the pages an edit changed, and a local server shows it.
+
+``mkdocs serve --dirty`` (what the preview used before) re-renders only pages whose own file changed,
+which is wrong wherever a page shows others: an edited entry's title stays old in the lists and feeds
+whose files it did not look at, and the navigation. Here the generator writes every page, list and
+feed whose bytes change (and only those), so the changed files are exactly the pages to render again;
+they are found by comparing each source's size, mtime and inode with the last pass, and rendered through
+MkDocs' own pipeline (``incremental.build``). A page added or removed makes a full build of the language.
+The pages are served from ``.cache/preview/`` (the build store: deleting it only costs a full build) under
+the site's path; each HTML page gets a small script that reloads it when a pass has finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import logging
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .. import config as site_config
+from ..evidence.problems import BuildError
+from . import incremental, languages, unchanged
+
+log = logging.getLogger(__name__)
+VERSION = "/.preview-version"
+_RELOAD = ("<script>(function(){var v=null;setInterval(function(){fetch('%s').then(function(r){return r.text()})"
+           ".then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})()</script>")
+
+
+class Preview:
+    """One language's preview folder and what its pages were built from."""
+
+    def __init__(self, root: Path, lang: str):
+        self.root, self.lang = root, lang
+        self.langs = site_config.languages(root)
+        if lang not in self.langs.all:
+            raise BuildError(f"--lang {lang}: the site's languages are {', '.join(self.langs.all)} "
+                             "(extra.archive.languages in mkdocs.yml)")
+        self.here = languages.prefix(lang, self.langs)
+        self.folder = root / ".cache" / "preview"
+        self.site = self.folder / self.here.rstrip("/") if self.here else self.folder
+        self.sources: dict[str, list] | None = None
+        self.version = 0
+
+    def update(self) -> None:
+        """Build what changed since the last pass (everything the first time); log a failure, keep the pages."""
+        from mkdocs.exceptions import MkDocsException
+        now = unchanged.sources(self.root, self.lang, self.langs)
+        edited = incremental.changed(self.sources, now)
+        try:
+            cfg = languages.load(self.root, self.lang, self.site)
+            if edited is None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                from mkdocs.commands.build import build
+                build(cfg)
+                if self.here and (self.root / "content" / "assets").is_dir():  # the stylesheets are at the root
+                    shutil.copytree(self.root / "content" / "assets", self.folder / "assets", dirs_exist_ok=True)
+            elif edited:
+                edited = incremental.with_includers(self.root / "content", self.here, edited, now)
+                for rel in [incremental.dest(s) for s in edited] + list(incremental.THEME_OUTPUTS):
+                    with contextlib.suppress(FileNotFoundError):
+                        (self.site / rel).unlink()
+                incremental.build(cfg)
+                log.info("preview: rendered %d changed page%s again", len(edited), "" if len(edited) == 1 else "s")
+            else:
+                return
+        except (BuildError, MkDocsException, SystemExit, OSError) as exc:
+            log.error("preview not updated: %s; it keeps the previous pages", exc)
+            self.sources = None  # the next pass builds everything again
+            return
+        self.sources = now
+        self.version += 1
+
+
+def _handler(preview: Preview, base: str):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # one line per request would drown the build's messages
+            pass
+
+        def translate_path(self, path: str) -> str:
+            path = urlsplit(path).path
+            rel = path[len(base):] if path.startswith(base) else "/.not-here"
+            return super().translate_path("/" + rel)
+
+        def do_GET(self):
+            if urlsplit(self.path).path == base.rstrip("/") + VERSION:
+                return self._send(str(preview.version).encode(), "text/plain")
+            target = Path(self.translate_path(self.path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file() and self.path.endswith(("/", ".html")):
+                script = (_RELOAD % (base.rstrip("/") + VERSION)).encode()
+                return self._send(target.read_bytes().replace(b"</body>", script + b"</body>", 1), "text/html")
+            return super().do_GET()
+
+        def _send(self, data: bytes, kind: str):
+            self.send_response(200)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+    return Handler
+
+
+def start_server(preview: Preview, addr: str) -> http.server.ThreadingHTTPServer:
+    """Serve the preview folder under the site's path at ``addr`` (HOST:PORT), in a thread."""
+    host, _, port = addr.rpartition(":")
+    base = urlsplit(site_config.load(preview.root).site_url).path or "/"
+    base = base if base.endswith("/") else base + "/"
+    preview.folder.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_handler(preview, base), directory=str(preview.folder))
+    server = http.server.ThreadingHTTPServer((host.strip("[]"), int(port)), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    log.info("serving %s on http://%s%s%s ; edits to evidence/ are picked up (Ctrl-C stops)",
+             preview.lang, addr, base, preview.here)
+    return server

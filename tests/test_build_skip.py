@@ -1,0 +1,122 @@
+"""The site build uses both cores, and skips what did not change (issue 21: parallel languages, nothing
+changed nothing built, per-language reuse with Pagefind over the rebuilt languages only, a cheap manifest)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import make_site_repo, run_build
+from scripts.evidence.problems import BuildError
+from scripts.publish import fixity, searchtext, workers
+
+
+def _record(tmp_path, lang: str) -> None:
+    (tmp_path / f"{lang}.pid").write_text(str(os.getpid()))
+    logging.getLogger("scripts.publish.test").warning("built %s", lang)
+
+
+def test_languages_build_in_their_own_processes_and_their_logs_reach_the_build(tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    with caplog.at_level(logging.INFO):
+        workers.build_all(lambda lang: _record(tmp_path, lang), ["en", "fr", "ar"])
+    pids = {int((tmp_path / f"{x}.pid").read_text()) for x in ("en", "fr", "ar")}
+    assert len(pids) >= 2 and os.getpid() not in pids  # a worker done early may take the next language
+    assert sorted(r.getMessage() for r in caplog.records if r.name == "scripts.publish.test") == [
+        "built ar", "built en", "built fr"]
+
+
+def _fail(lang: str) -> None:
+    if lang != "en":
+        raise BuildError(f"{lang} is broken")
+
+
+def test_a_failing_language_fails_the_build_with_its_message_in_language_order():
+    with pytest.raises(BuildError, match="^fr is broken$"):
+        workers.build_all(_fail, ["en", "fr", "ar"])
+
+
+def _inodes(site, rels):
+    return {rel: (site / rel).stat().st_ino for rel in rels}
+
+
+PAGES = ["index.html", "methodology/index.html", "fr/methodology/index.html", "ar/methodology/index.html"]
+
+
+def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, caplog, monkeypatch):
+    repo = make_site_repo(tmp_path)
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    before = _inodes(site, PAGES + [fixity.MANIFEST])
+    import mkdocs.commands.build
+    monkeypatch.setattr(mkdocs.commands.build, "build", lambda cfg: pytest.fail("MkDocs ran with nothing changed"))
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        code, out = run_build(repo)
+    assert code == 0, out
+    assert "nothing changed since the last build: site/ is current" in caplog.text
+    assert _inodes(site, PAGES + [fixity.MANIFEST]) == before  # site/ not even replaced
+    monkeypatch.undo()
+
+    (repo.root / "content" / "fr" / "methodology.md").write_text("# Méthode\n\nRévisée.\n", "utf-8")
+    digests = []
+    real = fixity._digest
+    monkeypatch.setattr(fixity, "_digest", lambda p: digests.append(p) or real(p))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    assert "en: nothing changed since the last build; its pages are kept" in caplog.text
+    assert "ar: nothing changed since the last build; its pages are kept" in caplog.text
+    after = _inodes(site, PAGES)
+    assert after["index.html"] == before["index.html"] and after["ar/methodology/index.html"] == before[
+        "ar/methodology/index.html"]  # the kept languages' pages are the same files, linked
+    assert after["fr/methodology/index.html"] != before["fr/methodology/index.html"]
+    assert "Révisée." in (site / "fr/methodology/index.html").read_text("utf-8")
+    read = {p.relative_to(repo.root).as_posix().split("/", 2)[2] for p in digests}  # .site-build-…/site/REL
+    assert read and {r.split("/")[0] for r in read} <= {"fr", "pagefind"}  # the manifest read only what is new
+    assert fixity.check(site).ok
+    # Pagefind ran over French only; the bundle is byte for byte what a run over the whole site makes
+    whole = tmp_path / "whole"
+    shutil.copytree(site, whole, ignore=shutil.ignore_patterns("pagefind"))
+    searchtext.run_pagefind(whole)
+    assert _tree(whole / "pagefind") == _tree(site / "pagefind")
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_site_file_changed_by_hand_is_rebuilt(tmp_path):
+    repo = make_site_repo(tmp_path)
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    page = site / "fr" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good + b"<!-- edited -->")
+    assert run_build(repo)[0] == 0
+    assert page.read_bytes() == good and fixity.check(site).ok
+    (site / "extra.html").write_text("mine")  # a file the manifest does not list: site/ is not the one we built
+    assert run_build(repo)[0] == 0
+    assert not (site / "extra.html").exists() and fixity.check(site).ok
+
+
+def test_an_edited_entry_rerenders_only_its_pages_and_gives_the_bytes_of_a_full_build(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    untouched = _inodes(site, ["methodology/index.html", "fr/methodology/index.html"])
+    path = next((repo.root / "evidence" / "entries").rglob("*.yaml"))
+    path.write_text(path.read_text("utf-8").replace('title: "', 'title: "Edited: ', 1), "utf-8")
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    for lang in ("en", "fr", "ar"):
+        assert re.search(rf"{lang}: \d+ changed sources?; only their pages are rendered again", caplog.text)
+    assert _inodes(site, untouched) == untouched  # pages the edit does not show are the previous files
+    assert "Edited: " in (site / "entries" / path.stem / "index.html").read_text("utf-8")
+    incremental = _tree(site)
+    (repo.root / ".cache" / "site.json").unlink()
+    assert run_build(repo)[0] == 0  # a full build of the same sources
+    assert _tree(site) == incremental
