@@ -7,7 +7,20 @@ and a section also carries a salt (the code's digest, and whatever else all its 
 value is used only where a fresh run would compute the same one. A file that is missing, truncated,
 of another format or corrupt is ignored (one log line) and rebuilt.
 
-==========  ======================  ============================================================"""
+==========  ======================  ===================================================================
+section     file                    holds
+==========  ======================  ===================================================================
+stamp       .cache/generate.json    the last generation run: digests of what it read and wrote
+checks      .cache/check.json       per entry file: its own check result (checked fields, problems)
+hashes      .cache/sha256.json      per media file: its SHA-256, keyed by size, times and inode
+media       .cache/media.json       per derivative key: what decoding the image found
+pages       .cache/pages.json       per entry page: its inputs' key and the digest of the page made
+references  .cache/references.json  per entry and language: its reference (citeproc), keyed by CSL item and locale
+site        .cache/site.json        the last site build: each language's inputs digest, each site file's
+                                    size, mtime, inode and SHA-256 (scripts/publish/unchanged.py)
+(blobs)     .cache/media/           the derivatives themselves, named after their key
+==========  ======================  ===================================================================
+"""
 
 from .derivatives import Derivatives
 from .files import file_state, replace, sha256_file
