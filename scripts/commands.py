@@ -244,7 +244,7 @@ def edition(args: argparse.Namespace) -> int:
     from .publish.lock import build_lock
 
     try:
-        top = PurePosixPath(urlsplit(site_config.load(args.root).site_url).path).name or "archive"
+        top = PurePosixPath(urlsplit(str(site_config.raw(args.root).get("site_url") or "")).path).name or "archive"  # only the name: the site is built
         out = args.out if args.out else args.root / "dist" / f"{top}-offline.zip"
         with build_lock(args.root / ".cache"):  # no build may exchange site/ while it is read
             made = offline.write(args.root / "site", out, top)
