@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from test_browser import HOST, Tab, _axe
+from test_browser import HOST, SEARCH_INPUT, Tab, _axe
 from test_pages import pages_site  # noqa: F401  (the module-scoped built site)
 
 ROOT = "/voip-archive/"
@@ -61,6 +61,11 @@ def tab(browser, base):
     t.close()
 
 
+# the focused link's address; the drawn timeline's links are SVG <a>, whose .href is not a string
+FOCUSED_HREF = ("(a => a && new URL(a.getAttribute('href'), location.href).href)"
+                "(document.activeElement.closest('a'))")
+
+
 def _key_event_links(page) -> list[str]:
     return page.eval_on_selector_all(".ea-key-events a", "links => links.map(a => a.href)")
 
@@ -73,7 +78,7 @@ def test_tab_reaches_every_key_event_link_on_the_home_page(tab, lang):
     reached = set()
     for _ in range(200):
         page.keyboard.press("Tab")
-        href = page.evaluate("document.activeElement.closest('a') && document.activeElement.closest('a').href")
+        href = page.evaluate(FOCUSED_HREF)
         if href in wanted:
             reached.add(href)
             assert page.evaluate("document.activeElement.matches(':focus-visible')")
@@ -99,7 +104,7 @@ def test_404_page_at_any_depth_links_the_key_events_and_opens_the_search(tab, la
     page = tab.goto(lang + "a/b/c/d/missing.html")
     assert page.locator("h1").inner_text() == title
     page.locator("[data-archive-search-open]").click()  # shown by search.js, opens the header's search
-    page.locator("input.pagefind-ui__search-input:focus").wait_for()
+    page.locator(f"{SEARCH_INPUT}:focus").wait_for()
     page.keyboard.press("Escape")
     with page.expect_navigation():
         page.locator(".ea-key-events a").last.click()  # the key events in date order: the lifting last

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from .. import config as site_config
 from ..evidence.problems import BuildError
-from . import incremental, languages, unchanged
+from . import incremental, languages, searchtext, unchanged
 
 log = logging.getLogger(__name__)
 VERSION = "/.preview-version"
@@ -45,6 +45,7 @@ class Preview:
         self.site = self.folder / self.here.rstrip("/") if self.here else self.folder
         self.sources: dict[str, list] | None = None
         self.version = 0
+        self._lock, self._indexing, self._again = threading.Lock(), False, False
 
     def update(self) -> None:
         """Build what changed since the last pass (everything the first time); log a failure, keep the pages."""
@@ -74,6 +75,34 @@ class Preview:
             return
         self.sources = now
         self.version += 1
+        self._index(background=edited is not None)
+
+    def _index(self, background: bool) -> None:
+        """Index the preview for its search: at once after a full build, behind the served pages after an
+        edit (Pagefind reads the whole language, seconds at 10,000 entries; the edited page must not wait)."""
+        if not background:
+            return self._run_pagefind()
+        with self._lock:
+            self._again = self._indexing
+            if self._indexing:
+                return  # the running pass indexes again when it ends
+            self._indexing = True
+        threading.Thread(target=self._index_until_current, daemon=True).start()
+
+    def _index_until_current(self) -> None:
+        while True:
+            self._run_pagefind()
+            with self._lock:
+                if not self._again:
+                    self._indexing = False
+                    return
+                self._again = False
+
+    def _run_pagefind(self) -> None:
+        try:
+            searchtext.run_pagefind(self.folder)
+        except (BuildError, OSError) as exc:
+            log.warning("preview search not updated: %s", exc)
 
 
 def _handler(preview: Preview, base: str):
