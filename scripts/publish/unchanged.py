@@ -22,11 +22,10 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .. import config as site_config
-from ..store.digests import code_digest
+from ..store.digests import code_digest, versions, walk
 from ..store.section import open_section
 from .fixity import MANIFEST
 from .output import LINKS
@@ -38,41 +37,14 @@ SEARCH = "pagefind"  # Pagefind's bundle, for every language at once
 _NAME = "last build"
 
 
-def _walk(folder: str, h, skip: frozenset[str] = frozenset()) -> None:
-    """Feed every file under ``folder`` (path, size, mtime, inode) into ``h``, in a stable order."""
-    try:
-        items = sorted(os.scandir(folder), key=lambda d: d.name)
-    except OSError:
-        h.update(f"{folder}: missing\n".encode())
-        return
-    for item in items:
-        if item.name in skip:
-            continue
-        if item.is_dir(follow_symlinks=False):
-            _walk(item.path, h)
-        else:
-            st = item.stat(follow_symlinks=False)
-            h.update(f"{item.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape"))
-
-
-def _versions() -> str:
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return " ".join(found)
-
-
 def _shared(root: Path) -> str:
     """Digest of what every language's build reads besides its own pages."""
-    h = hashlib.sha256(f"{code_digest()}\n{_versions()}\n".encode())
+    h = hashlib.sha256(f"{code_digest()}\n{versions(LIBRARIES)}\n".encode())
     for name in ENVIRONMENT:
         h.update(f"{name}={os.environ.get(name)!r}\n".encode())
     for path in (root / "mkdocs.yml", root / "content" / LINKS):
         _walk_file(path, h)
-    _walk(str(root / "overrides"), h)
+    walk(str(root / "overrides"), h)
     try:
         sources = json.loads((root / "content" / LINKS).read_bytes()).values()
     except (OSError, ValueError, AttributeError):

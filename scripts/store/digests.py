@@ -17,7 +17,7 @@ LIBRARIES = ("Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow", "lxml")
 ENVIRONMENT = ("SITE_URL", "REPO_URL")
 
 
-def _walk(folder: Path, h) -> None:
+def walk(folder: Path | str, h) -> None:
     """Feed every file under ``folder`` (path, size, mtime, inode) into ``h``, in a stable order."""
     try:
         items = sorted(os.scandir(folder), key=lambda d: d.name)
@@ -28,15 +28,16 @@ def _walk(folder: Path, h) -> None:
         if item.name == "__pycache__":  # written by the interpreter as it imports us
             continue
         if item.is_dir(follow_symlinks=False):
-            _walk(Path(item.path), h)
+            walk(item.path, h)
         else:
             st = item.stat(follow_symlinks=False)
             h.update(f"{item.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape"))
 
 
-def _versions() -> str:
+def versions(libraries: tuple[str, ...] = LIBRARIES) -> str:
+    """The installed version of each of ``libraries`` ("none" when absent), in one line."""
     found = []
-    for name in LIBRARIES:
+    for name in libraries:
         try:
             found.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -47,8 +48,8 @@ def _versions() -> str:
 @functools.cache
 def code_digest() -> str:
     """Digest of the code that turns the log into pages: this package and the libraries it uses."""
-    h = hashlib.sha256(f"{sys.version}\n{_versions()}\n".encode())
-    _walk(PACKAGE, h)
+    h = hashlib.sha256(f"{sys.version}\n{versions()}\n".encode())
+    walk(PACKAGE, h)
     return h.hexdigest()
 
 
@@ -56,7 +57,7 @@ def inputs_digest(root: Path) -> str:
     h = hashlib.sha256(f"{code_digest()}\n".encode())
     for name in ENVIRONMENT:
         h.update(f"{name}={os.environ.get(name)!r}\n".encode())
-    _walk(root / "evidence", h)
+    walk(root / "evidence", h)
     config = root / "mkdocs.yml"
     try:
         st = config.stat()
