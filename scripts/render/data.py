@@ -133,7 +133,7 @@ def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output]) -> 
         lang = Lang(code)
         description = lang.gettext("Every entry of the archive as data: JSON with its JSON Schema, CSV for "
                                    "spreadsheets, and citations in BibTeX and CSL-JSON, made from the evidence log.")
-        doc = jsonld.dataset(cfg, code, lang.gettext(cfg.site_name), description, sizes,
+        doc = jsonld.dataset(cfg, code, cfg.archive.text(lang, cfg.site_name), description, sizes,
                              modified.isoformat() if modified else "")
         here = "" if code == cfg.languages.default else f"{code}/"
         out.append(Output(f"{here}_generated/dataset.md", jsonld.script(doc).encode("utf-8")))
