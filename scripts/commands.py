@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import PurePosixPath
 
@@ -244,7 +245,8 @@ def edition(args: argparse.Namespace) -> int:
     from .publish.lock import build_lock
 
     try:
-        top = PurePosixPath(urlsplit(str(site_config.raw(args.root).get("site_url") or "")).path).name or "archive"  # only the name: the site is built
+        name = PurePosixPath(urlsplit(str(site_config.raw(args.root).get("site_url") or "")).path).name
+        top = name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) else "archive"  # a folder name, never ".."
         out = args.out if args.out else args.root / "dist" / f"{top}-offline.zip"
         with build_lock(args.root / ".cache"):  # no build may exchange site/ while it is read
             made = offline.write(args.root / "site", out, top)

@@ -90,3 +90,13 @@ def test_without_a_built_site_it_says_to_build_first(tmp_path, built_site):
     assert code == 1
     assert err == (f"error: {tmp_path / 'site' / fixity.MANIFEST} is missing: this is not a copy of the site, "
                    "or not a whole one\n")
+
+
+def test_a_site_url_ending_in_dot_dot_names_the_folder_archive(copy):
+    """The zip's top folder comes from site_url's last part: never a name that climbs out of the unzip folder."""
+    cfg = copy / "mkdocs.yml"
+    cfg.write_text(cfg.read_text("utf-8").replace('"https://example.org/voip-archive/"', '"https://example.org/.."'), "utf-8")
+    code, out, _ = _run("--root", str(copy), "edition")
+    assert code == 0, out
+    with zipfile.ZipFile(copy / "dist/archive-offline.zip") as zf:
+        assert {n.split("/", 1)[0] for n in zf.namelist()} == {"archive"}
