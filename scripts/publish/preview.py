@@ -44,6 +44,7 @@ class Preview:
         self.folder = root / ".cache" / "preview"
         self.site = self.folder / self.here.rstrip("/") if self.here else self.folder
         self.sources: dict[str, list] | None = None
+        self.shared = ""
         self.version = 0
         self._lock, self._indexing, self._again = threading.Lock(), False, False
 
@@ -51,7 +52,8 @@ class Preview:
         """Build what changed since the last pass (everything the first time); log a failure, keep the pages."""
         from mkdocs.exceptions import MkDocsException
         now = unchanged.sources(self.root, self.lang, self.langs)
-        edited = incremental.changed(self.sources, now)
+        shared = unchanged.shared_inputs(self.root)  # mkdocs.yml, overrides/, the code: every page depends on them
+        edited = incremental.changed(self.sources, now) if shared == self.shared else None
         try:
             cfg = languages.load(self.root, self.lang, self.site)
             if edited is None:
@@ -73,7 +75,7 @@ class Preview:
             log.error("preview not updated: %s; it keeps the previous pages", exc)
             self.sources = None  # the next pass builds everything again
             return
-        self.sources = now
+        self.sources, self.shared = now, shared
         self.version += 1
         self._index(background=edited is not None)
 

@@ -20,27 +20,35 @@ from ..evidence.problems import BuildError
 log = logging.getLogger(__name__)
 
 
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file below ``folder``."""
+def _files(place: Path):
+    """Every file path below a folder, or the file itself."""
+    if place.is_file():
+        yield str(place)
+        return
+    for dirpath, _, filenames in os.walk(place):
+        yield from (os.path.join(dirpath, name) for name in filenames)
+
+
+def snapshot(*places: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file below each of ``places`` (folders or files)."""
     state = {}
-    for dirpath, _, filenames in os.walk(folder):
-        for name in filenames:
-            p = os.path.join(dirpath, name)
-            try:
-                st = os.stat(p)
-            except OSError:
-                continue
-            state[p] = (st.st_size, st.st_mtime_ns)
+    for p in (p for place in places for p in _files(place)):
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        state[p] = (st.st_size, st.st_mtime_ns)
     return state
 
 
-def watch(folder: Path, on_change: Callable[[], None], interval: float = 0.3,
+def watch(places: list[Path], on_change: Callable[[], None], interval: float = 0.3,
           stop: Callable[[], bool] = lambda: False) -> None:
-    """Call ``on_change`` after files below ``folder`` change (polling: no extra dependency, works everywhere)."""
-    last = snapshot(folder)
+    """Call ``on_change`` after files below ``places`` change (polling: no extra dependency, works everywhere).
+    Files that ``on_change`` itself writes cause one more, quiet pass: the generator then writes nothing."""
+    last = snapshot(*places)
     while not stop():
         time.sleep(interval)
-        now = snapshot(folder)
+        now = snapshot(*places)
         if now != last:
             last = now
             on_change()
@@ -80,7 +88,7 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
         regenerate()
         preview.update()
     try:
-        watch(root / "evidence", again)
+        watch([root / "evidence", root / "content", root / "mkdocs.yml", root / "overrides"], again)
     except KeyboardInterrupt:
         pass
     finally:

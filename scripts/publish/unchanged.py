@@ -37,7 +37,7 @@ SEARCH = "pagefind"  # Pagefind's bundle, for every language at once
 _NAME = "last build"
 
 
-def _shared(root: Path) -> str:
+def shared_inputs(root: Path) -> str:
     """Digest of what every language's build reads besides its own pages."""
     h = hashlib.sha256(f"{code_digest()}\n{versions(LIBRARIES)}\n".encode())
     for name in ENVIRONMENT:
@@ -94,7 +94,7 @@ class Plan:
 
 def plan(root: Path, site: Path, langs: site_config.Languages, record: "Record") -> Plan:
     """Compare each language's inputs and site/ with the last build's record."""
-    shared = _shared(root)
+    shared = shared_inputs(root)
     srcs = {lang: sources(root, lang, langs) for lang in langs.all}
     digests = {lang: hashlib.sha256(json.dumps([shared, lang, srcs[lang]], sort_keys=True).encode(
         "utf-8", "surrogateescape")).hexdigest() for lang in langs.all}
@@ -140,9 +140,6 @@ class Record:
         self._section.changed = True
         self._section.save()
 
-    def forget(self) -> None:
-        """Drop the record: the site it described is being replaced."""
-        self._section.forget()
 
 
 def _valid(v) -> bool:
