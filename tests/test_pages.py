@@ -197,7 +197,7 @@ def test_only_type_year_combinations_with_entries_get_a_page(lang):
 def test_type_pages_link_their_years_and_year_pages_their_types():
     pages = _pages()
     articles = pages["browse/types/article/index.md"]
-    assert ('<nav class="ea-narrow" aria-labelledby="ea-narrow-year"><span id="ea-narrow-year">Narrow by year:</span> '
+    assert ('<nav class="ea-narrow" data-search-exclude aria-labelledby="ea-narrow-year"><span id="ea-narrow-year">Narrow by year:</span> '
             '<ul><li><strong aria-current="page">All years</strong></li><li><a href="2015/">2015</a> (1)</li>'
             '<li><a href="2016/">2016</a> (1)</li></ul></nav>') in articles
     year = pages["browse/timeline/2016/index.md"]

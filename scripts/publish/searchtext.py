@@ -28,6 +28,8 @@ from ..evidence.problems import BuildError
 EXCLUDED = "[data-search-exclude]:not(h1):not(#notes)"
 _EXCLUDED_XPATH = "//*[@data-search-exclude][not(self::h1)][not(@id='notes')] | //script | //style"
 _WORD = re.compile(r"\w+")
+_BLOCKS = ("p", "div", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote", "figcaption",
+           "td", "th", "br", "nav", "ul", "ol", "dl", "table", "tr", "figure", "article", "header", "footer")
 _LETTERS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
 ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")  # longest first
 PREFIXES = ("و", "ب", "ل", "ف")
@@ -84,6 +86,8 @@ def _text(content: str) -> str:
     root = lxml.html.fragment_fromstring(content, create_parent="div")
     for el in root.xpath(_EXCLUDED_XPATH):
         el.drop_tree()
+    for el in root.iter(*_BLOCKS):  # text_content() joins "<p>أحيزون</p><p>Head" into one word; Pagefind does not
+        el.text, el.tail = " " + (el.text or ""), " " + (el.tail or "")
     return root.text_content()
 
 

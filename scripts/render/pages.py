@@ -114,7 +114,7 @@ class Renderer:
     def entry_list(self, entries: list[Entry], here: str) -> Markup:
         """A list of entries; each entry is listed on many pages, so its line is rendered once per address
         (and the list is joined here: a Jinja loop over 70,000 lines cost a second at 10,000 entries)."""
-        lines = ['<ul class="ea-list">\n']
+        lines = ['<ul class="ea-list" data-search-exclude>\n']  # indexed on the entries' own pages
         for e in entries:
             href = link(here, e.url)
             line = self._cards.get((e.id, href))
