@@ -47,3 +47,19 @@ def test_entry_pages_still_index_title_summary_and_publisher(built_site):
     words = _indexed_words(page)
     h1 = lxml.html.fromstring(page.read_text("utf-8")).xpath("//h1")[0].text_content()
     assert words.startswith(" ".join(h1.split())) and len(words.split()) > 20
+
+
+def test_hidden_copy_from_non_ascii_tokens_is_the_whole_text_normalised():
+    """hidden_copy normalises only the tokens that are not ASCII: the same words as normalising the whole text."""
+    from scripts.publish import searchtext
+
+    def reference(text: str) -> set[str]:
+        words = set(searchtext._WORD.findall(searchtext.normalise(text)))
+        return {v for w in words for v in searchtext.variants(w)} - set(searchtext._WORD.findall(text.lower()))
+
+    samples = ["Méditel, MEDITEL and Maroc-Télécom's «levée» (la LEVÉE)", "الوَكالة والمكالمات وكـالة بالإنترنت",
+               "Ahizoune أحيزون\u00a0A\u0301b ﻻ ǅ ß ﬁ İstanbul", "x\u200fy z\u0640w", "١٢٣ 2016 _a_ é_é"]
+    for text in samples:
+        got = {w for w in searchtext._normalised_words(text) for w in searchtext.variants(w)} - \
+            set(searchtext._WORD.findall(text.lower()))
+        assert got == reference(text), text

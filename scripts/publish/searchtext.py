@@ -91,11 +91,18 @@ def _text(content: str) -> str:
     return root.text_content()
 
 
+def _normalised_words(text: str) -> set[str]:
+    """The words of ``text`` once normalised, from its tokens that are not ASCII (an ASCII word's only form is
+    its lower case, already in the text). Each token is normalised before it is split: tashkeel are not word
+    characters, and no word spans whitespace."""
+    return {w for token in set(text.split()) if not token.isascii() for w in _WORD.findall(normalise(token))}
+
+
 def hidden_copy(content: str) -> str:
     """The hidden element of the normalised words of ``content`` (HTML) not already in it ('' if none)."""
-    text = _text(content)  # normalised before it is split: tashkeel are not word characters
-    words, present = set(_WORD.findall(normalise(text))), set(_WORD.findall(text.lower()))
-    extra = sorted({v for w in words for v in variants(w)} - present)
+    text = _text(content)
+    present = set(_WORD.findall(text.lower()))
+    extra = sorted({v for w in _normalised_words(text) for v in variants(w)} - present)
     if not extra:
         return ""
     return f'<div hidden data-search-variants>{SENTINEL} {html.escape(" ".join(extra))}</div>'
