@@ -6,6 +6,8 @@ depends only on the site's configuration and on the page's address, through the 
 every link relative to it. So the key of a block is the list of those relative links (every address in the
 nav, the home page, the site root); overrides/main.html asks ``archive_memo`` for a block before rendering
 it, and renders it as Material does (``super()``) when the page is of another kind or the key is new.
+Blocks that read no page at all (Material's configuration script, the search dialog) are kept by depth
+alone (``fixed``), on every page.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ class Memo:
         if self._page[0] is not page:
             self._page = (page, tuple(get_relative_url(a, page.url) for a in self._addresses))
         return (block, base_url, self._page[1])
+
+    def fixed(self, block: str, base_url: str) -> tuple:
+        """The key of a block that prints the same on every page at the same depth (it reads no page, only
+        base_url and the build's configuration): Material's __config script, our search dialog."""
+        return (block, base_url)
 
     def has(self, key: tuple) -> bool:
         """Whether ``key``'s block was rendered already (a hit is counted)."""
