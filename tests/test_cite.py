@@ -104,24 +104,6 @@ def test_entry_page_cites_the_entry_escaped_in_its_language(lang, heading, avail
         f'type="application/vnd.citationstyles.csl+json">CSL-JSON</a></p>\n')
 
 
-def test_references_are_kept_in_the_store_and_redone_only_for_changed_entries(tmp_path, monkeypatch):
-    calls = []
-    real = cite.reference
-    monkeypatch.setattr(cite, "reference", lambda item, locale: calls.append((item["id"], locale)) or real(item, locale))
-    a, b = _entry(), _entry("2016-01-09-z", "Second")
-    first = cite.references(_archive(a, b), CFG, tmp_path)
-    assert sorted(calls) == sorted((i, loc) for i in (a.id, b.id) for loc in ("en-GB", "fr-FR", "ar"))
-    assert first[("fr", b.id)] == ("Archive (2016) Second, Archive. "
-                                   "Disponible sur: https://example.org/a/entries/2016-01-09-z/.")
-    calls.clear()
-    b.title = "Second, corrected"
-    again = cite.references(_archive(a, b), CFG, tmp_path)
-    assert sorted(calls) == [(b.id, "ar"), (b.id, "en-GB"), (b.id, "fr-FR")]
-    assert again[("en", a.id)] == first[("en", a.id)] and "Second, corrected" in again[("ar", b.id)]
-    calls.clear()
-    assert cite.references(_archive(a, b), CFG, tmp_path) == again and calls == []
-
-
 def test_built_entry_pages_cite_and_link_downloads_that_exist(built_site):
     site = built_site.root / "site"
     items = json.loads((site / "data/entries.csl.json").read_bytes())

@@ -390,7 +390,7 @@ _CORRUPT = {  # how each stored [key, value] pair is damaged
 
 
 @pytest.mark.parametrize("how", sorted(_CORRUPT))
-@pytest.mark.parametrize("section", ["stamp", "checks", "hashes", "media", "pages", "references"])
+@pytest.mark.parametrize("section", ["stamp", "checks", "hashes", "media", "pages"])
 def test_wrong_types_in_any_store_section_are_ignored(tmp_path, section, how):
     """Every section file, every value of the wrong JSON type (sealed again, as a forger would): the build ignores
     it and makes the same content/."""

@@ -15,7 +15,6 @@ checks      .cache/check.json       per entry file: its own check result (checke
 hashes      .cache/sha256.json      per media file: its SHA-256, keyed by size, times and inode
 media       .cache/media.json       per derivative key: what decoding the image found
 pages       .cache/pages.json       per entry page: its inputs' key and the digest of the page made
-references  .cache/references.json  per entry and language: its reference (citeproc), keyed by CSL item and locale
 site        .cache/site.json        the last site build: each language's inputs digest, each site file's
                                     size, mtime, inode and SHA-256 (scripts/publish/unchanged.py)
 (blobs)     .cache/media/           the derivatives themselves, named after their key
