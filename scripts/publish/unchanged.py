@@ -138,6 +138,7 @@ class Record:
         self.tree: str = value["tree"] if ok else ""
         self.shared: str = value.get("shared", "") if ok else ""
         self._details: tuple[dict, dict] | None = None
+        self._details_file = None  # the site-files section, read once: by the plan, or else by save
 
     @property
     def files(self) -> dict[str, list]:
@@ -151,17 +152,22 @@ class Record:
 
     def _read_details(self) -> tuple[dict, dict]:
         if self._details is None:
-            value = open_section(self._cache, FILES_SECTION).get(_NAME, self.tree) if self.tree else None
+            value = self._opened().get(_NAME, self.tree) if self.tree else None
             ok = isinstance(value, dict) and isinstance(value.get("files"), dict)
             files = {k: v for k, v in value["files"].items() if _valid(v)} if ok else {}
             sources = value.get("sources") if ok and isinstance(value.get("sources"), dict) else {}
             self._details = files, {k: v for k, v in sources.items() if isinstance(v, dict)}
         return self._details
 
+    def _opened(self):
+        if self._details_file is None:
+            self._details_file = open_section(self._cache, FILES_SECTION)
+        return self._details_file
+
     def save(self, done: Plan, files: dict[str, list]) -> None:
         """Keep this build's record (a failure only costs the next build its shortcut)."""
         tree = tree_digest(f"{rel}\0{v[0]}\0{v[1]}\0{v[2]}\n" for rel, v in files.items())
-        details = open_section(self._cache, FILES_SECTION)  # first: the small record vouches for it
+        details = self._opened()  # first: the small record vouches for it
         details.replace_all({_NAME: [tree, {"files": files, "sources": done.sources}]})
         details.changed = True
         details.save()
