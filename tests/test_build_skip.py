@@ -120,3 +120,44 @@ def test_an_edited_entry_rerenders_only_its_pages_and_gives_the_bytes_of_a_full_
     (repo.root / ".cache" / "site.json").unlink()
     assert run_build(repo)[0] == 0  # a full build of the same sources
     assert _tree(site) == incremental
+
+
+def test_nothing_changed_reads_no_per_file_record_and_a_replaced_or_removed_site_file_is_rebuilt(
+        tmp_path, caplog, monkeypatch):
+    from scripts.publish import unchanged
+    repo = make_site_repo(tmp_path)
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    details = repo.root / ".cache" / "site-files.json"
+    assert details.is_file()
+    details.rename(tmp_path / "details")  # the decision needs only the small record and one walk of site/
+    monkeypatch.setattr(unchanged, "_valid", lambda v: pytest.fail("a per-file record was read"))
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    assert "nothing changed since the last build: site/ is current" in caplog.text
+    monkeypatch.undo()
+    (tmp_path / "details").rename(details)
+
+    page = site / "fr" / "index.html"  # the same bytes, size and mtime in a new file (another inode)
+    shutil.copy2(page, tmp_path / "copy")
+    os.replace(tmp_path / "copy", page)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    assert "nothing changed since the last build" not in caplog.text and fixity.check(site).ok
+    (site / "ar" / "index.html").unlink()
+    assert run_build(repo)[0] == 0
+    assert (site / "ar" / "index.html").is_file() and fixity.check(site).ok
+
+
+def test_without_its_per_file_records_an_edited_language_is_built_whole_and_its_manifest_is_right(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    (repo.root / ".cache" / "site-files.json").unlink()
+    (repo.root / "content" / "fr" / "methodology.md").write_text("# Méthode\n\nRévisée.\n", "utf-8")
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    assert "en: nothing changed since the last build; its pages are kept" in caplog.text
+    assert "fr: " not in caplog.text  # not "only their pages are rendered again": the sources' record is gone
+    assert "Révisée." in (site / "fr/methodology/index.html").read_text("utf-8") and fixity.check(site).ok

@@ -4,6 +4,7 @@ output  the one writer: every generated file under content/ goes through it, nev
 site       MkDocs (strict) once per changed language into a marked temporary folder, exchanged with site/ in one step
 workers    the languages' MkDocs builds in parallel forked processes, their logs and failures sent to the build
 unchanged  which languages' part of site/ the last build still vouches for (nothing changed, nothing built)
+tree       one walk of a folder (os.scandir, string paths): site/ and content/ on every build
 searchparts  Pagefind over the rebuilt languages only, the kept languages' index files reused
 languages  each language's MkDocs configuration, derived from mkdocs.yml; the hand-written pages it needs
 lock    one build of an archive at a time (a second one waits)

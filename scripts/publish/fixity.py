@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..evidence.problems import BuildError
+from . import tree
 
 MANIFEST = "manifest-sha256.txt"
 _LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
@@ -28,14 +29,12 @@ def _digest(path: Path) -> str:
 
 def published(site: Path) -> list[str]:
     """Every regular file under ``site`` but the manifest, as sorted POSIX paths relative to it."""
-    found = []
-    for folder, dirs, files in os.walk(site):
-        dirs.sort()
-        for name in files:
-            rel = (Path(folder) / name).relative_to(site).as_posix()
-            if rel != MANIFEST:
-                found.append(rel)
-    return sorted(found)
+    return [rel for rel, _ in _entries(site)]
+
+
+def _entries(site: Path) -> list[tuple[str, os.DirEntry]]:
+    """``published`` with each file's directory entry (its lstat without another path to build)."""
+    return sorted(((rel, entry) for rel, entry in tree.files(site) if rel != MANIFEST), key=lambda x: x[0])
 
 
 def manifest(site: Path, known: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> bytes:
@@ -45,20 +44,20 @@ def manifest(site: Path, known: dict[str, list] | None = None, seen: dict[str, l
     again; ``seen`` receives every file's record.
     """
     lines = []
-    for rel in published(site):
+    for rel, entry in _entries(site):
         if "\n" in rel or "\\" in rel:  # sha256sum would escape it: never a name we publish
             raise BuildError(f"refusing to list {rel!r} in {MANIFEST}: a file name with a newline or backslash")
-        lines.append(f"{_cached(site / rel, rel, known, seen)}  {rel}\n")
+        lines.append(f"{_cached(entry, rel, known, seen)}  {rel}\n")
     return "".join(lines).encode("utf-8")
 
 
-def _cached(path: Path, rel: str, known: dict[str, list] | None, seen: dict[str, list] | None) -> str:
+def _cached(entry: os.DirEntry, rel: str, known: dict[str, list] | None, seen: dict[str, list] | None) -> str:
     if known is None and seen is None:
-        return _digest(path)
-    st = os.lstat(path)
+        return _digest(Path(entry.path))
+    st = entry.stat(follow_symlinks=False)
     now = [st.st_size, st.st_mtime_ns, st.st_ino]
     hit = (known or {}).get(rel)
-    digest = hit[3] if hit and hit[:3] == now else _digest(path)
+    digest = hit[3] if hit and hit[:3] == now else _digest(Path(entry.path))
     if seen is not None:
         seen[rel] = [*now, digest]
     return digest

@@ -1,14 +1,17 @@
 """Nothing changed, nothing built: which languages' part of site/ the last build still vouches for.
 
-The store's ``site`` section (``.cache/site.json``) keeps, from the last build that replaced site/:
+The store's ``site`` and ``site-files`` sections (``.cache/site.json``, ``.cache/site-files.json``: ``Record``)
+keep, from the last build that replaced site/:
 
 - per language, a digest of everything its MkDocs run reads: its pages (generated and hand-written,
   by path, size, mtime and inode), overrides/, mkdocs.yml, the image list and its sources' state, our
   code, the versions of MkDocs, Material, Markdown, pymdown-extensions, Jinja2 and Pagefind, and the
   environment the configuration reads (SITE_URL, REPO_URL, SOURCE_DATE_EPOCH);
-- per file of site/, its size, mtime, inode and SHA-256.
+- per file of site/, its size, mtime, inode and SHA-256, and one digest of all their paths, sizes, mtimes
+  and inodes.
 
-site/ is intact when it holds exactly those files, each with the size, mtime and inode recorded.
+site/ is intact when it holds exactly those files, each with the size, mtime and inode recorded: one walk of
+site/ gives the same digest (so a build with nothing changed does not read the per-file records at all).
 That trusts one thing: a file whose size, mtime and inode are unchanged holds the same bytes (a
 rewrite in place that keeps the size and sets the mtime back would go unseen; ``python -m scripts
 verify site`` still reads every byte). The ctime is not part of it: hard-linking a file (the images,
@@ -27,6 +30,7 @@ from pathlib import Path
 from .. import config as site_config
 from ..store.digests import code_digest, versions, walk
 from ..store.section import open_section
+from .tree import files as tree_files
 from .fixity import MANIFEST
 from .output import LINKS
 
@@ -35,6 +39,7 @@ LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jin
 ENVIRONMENT = ("SITE_URL", "REPO_URL", "SOURCE_DATE_EPOCH")
 SEARCH = "pagefind"  # Pagefind's bundle, for every language at once
 _NAME = "last build"
+FILES_SECTION = "site-files"
 
 
 def shared_inputs(root: Path) -> str:
@@ -65,19 +70,14 @@ def _walk_file(path: Path, h) -> None:
 def sources(root: Path, lang: str, langs: site_config.Languages) -> dict[str, list]:
     """The state (size, mtime, inode) of every file in ``lang``'s docs folder, by path relative to it."""
     docs = root / "content" / ("" if lang == langs.default else lang)
+    # the other languages' folders are their own sites
+    enter = (lambda name: name not in langs.others) if lang == langs.default else None
     found: dict[str, list] = {}
-    for folder, dirs, names in os.walk(docs):
-        rel_dir = os.path.relpath(folder, docs).replace(os.sep, "/")
-        if rel_dir == ".":
-            rel_dir = ""
-            if lang == langs.default:  # the other languages' folders are their own sites
-                dirs[:] = [d for d in dirs if d not in langs.others]
-        dirs.sort()
-        for name in names:
-            try:
-                found[f"{rel_dir}/{name}" if rel_dir else name] = state(os.lstat(os.path.join(folder, name)))
-            except OSError:
-                continue
+    for rel, entry in tree_files(docs, enter):
+        try:
+            found[rel] = state(entry.stat(follow_symlinks=False))
+        except OSError:
+            continue
     return found
 
 
@@ -99,7 +99,7 @@ def plan(root: Path, site: Path, langs: site_config.Languages, record: "Record")
     digests = {lang: hashlib.sha256(json.dumps([shared, lang, srcs[lang]], sort_keys=True).encode(
         "utf-8", "surrogateescape")).hexdigest() for lang in langs.all}
     result = Plan(shared, srcs, digests)
-    if not record.files or not intact(site, record.files):
+    if not intact(site, record.tree):
         return result
     from .incremental import changed, with_includers
     for lang in langs.all:
@@ -122,24 +122,63 @@ def part(rel: str, langs: site_config.Languages) -> str:
 
 
 class Record:
-    """The last build's record: per-language input digests, and per site file [size, mtime, inode, sha256]."""
+    """The last build's record, in two store files so that a build with nothing changed reads only the small one.
+
+    ``site``: per-language input digests and the digest of site/'s state (``tree_digest``), read on every build.
+    ``site-files``: per site file [size, mtime, inode, sha256] and per language its sources' state, stored under
+    that digest (a pair that two builds left half-written never matches) and read only when a build needs them.
+    """
 
     def __init__(self, root: Path):
-        self._section = open_section(root / ".cache", "site")
-        value = self._section.get(_NAME, "v1")
-        ok = isinstance(value, dict) and isinstance(value.get("langs"), dict) and isinstance(value.get("files"), dict)
+        self._cache = root / ".cache"
+        self._section = open_section(self._cache, "site")
+        value = self._section.get(_NAME, "v2")
+        ok = isinstance(value, dict) and isinstance(value.get("langs"), dict) and isinstance(value.get("tree"), str)
         self.langs: dict[str, str] = value["langs"] if ok else {}
-        self.files: dict[str, list] = {k: v for k, v in value["files"].items() if _valid(v)} if ok else {}
+        self.tree: str = value["tree"] if ok else ""
         self.shared: str = value.get("shared", "") if ok else ""
-        self.sources: dict[str, dict] = value.get("sources", {}) if ok and isinstance(value.get("sources"), dict) else {}
+        self._details: tuple[dict, dict] | None = None
+        self._details_file = None  # the site-files section, read once: by the plan, or else by save
+
+    @property
+    def files(self) -> dict[str, list]:
+        """Per site file of the last build: [size, mtime, inode, sha256] ({} when unknown)."""
+        return self._read_details()[0]
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        """Per language: the state of each of its sources at the last build ({} when unknown)."""
+        return self._read_details()[1]
+
+    def _read_details(self) -> tuple[dict, dict]:
+        if self._details is None:
+            value = self._opened().get(_NAME, self.tree) if self.tree else None
+            ok = isinstance(value, dict) and isinstance(value.get("files"), dict)
+            files = {k: v for k, v in value["files"].items() if _valid(v)} if ok else {}
+            sources = value.get("sources") if ok and isinstance(value.get("sources"), dict) else {}
+            self._details = files, {k: v for k, v in sources.items() if isinstance(v, dict)}
+        return self._details
+
+    def _opened(self):
+        if self._details_file is None:
+            self._details_file = open_section(self._cache, FILES_SECTION)
+        return self._details_file
 
     def save(self, done: Plan, files: dict[str, list]) -> None:
         """Keep this build's record (a failure only costs the next build its shortcut)."""
-        value = {"langs": done.digests, "files": files, "shared": done.shared, "sources": done.sources}
-        self._section.replace_all({_NAME: ["v1", value]})
+        tree = tree_digest(f"{rel}\0{v[0]}\0{v[1]}\0{v[2]}\n" for rel, v in files.items())
+        details = self._opened()  # first: the small record vouches for it
+        details.replace_all({_NAME: [tree, {"files": files, "sources": done.sources}]})
+        details.changed = True
+        details.save()
+        self._section.replace_all({_NAME: ["v2", {"langs": done.digests, "shared": done.shared, "tree": tree}]})
         self._section.changed = True
         self._section.save()
 
+
+def tree_digest(lines) -> str:
+    """Digest of a site's state, from one line per file: path, size, mtime and inode (in any order)."""
+    return hashlib.sha256("".join(sorted(lines)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _valid(v) -> bool:
@@ -151,40 +190,34 @@ def state(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def intact(site: Path, files: dict[str, list]) -> bool:
-    """True if ``site`` holds exactly the recorded files (and its manifest), each in its recorded state."""
-    if not files:
+def intact(site: Path, tree: str) -> bool:
+    """True if ``site`` holds exactly the files the last build recorded (``tree``: their digest), each in its state."""
+    if not tree:
         return False
-    seen = 0
-    for folder, dirs, names in os.walk(site):
-        for name in names:
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, site).replace(os.sep, "/")
-            rec = files.get(rel)
-            try:
-                st = os.lstat(path)
-            except OSError:
-                return False
-            if rec is None or rec[:3] != state(st):
-                log.debug("site/%s is not as the last build left it", rel)
-                return False
-            seen += 1
-    return seen == len(files)
+    lines = []
+    for rel, entry in tree_files(site):
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            return False
+        lines.append(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n")
+    if tree_digest(lines) == tree:
+        return True
+    log.debug("site/ is not as the last build left it")
+    return False
 
 
 def link_part(old: Path, new: Path, lang: str, langs: site_config.Languages) -> int:
     """Hard-link the files ``lang``'s build made in the previous site ``old`` into ``new``; return the count."""
-    count = 0
-    for folder, dirs, names in os.walk(old):
-        rel_dir = os.path.relpath(folder, old).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        if not rel_dir:  # the others' folders and the search bundle belong to other parts
-            dirs[:] = [d for d in dirs if part(d + "/x", langs) == lang]
-        for name in names:
-            if part(rel_dir + name, langs) != lang:
-                continue
-            target = new / (rel_dir + name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(os.path.join(folder, name), target)
-            count += 1
+    count, made, into = 0, set(), os.fspath(new)
+    # the others' folders and the search bundle belong to other parts
+    for rel, entry in tree_files(old, lambda name: part(name + "/x", langs) == lang):
+        if part(rel, langs) != lang:
+            continue
+        folder = rel.rpartition("/")[0]
+        if folder not in made:  # one mkdir per folder, not per file
+            os.makedirs(f"{into}/{folder}" if folder else into, exist_ok=True)
+            made.add(folder)
+        os.link(entry.path, f"{into}/{rel}")
+        count += 1
     return count

@@ -15,8 +15,10 @@ checks      .cache/check.json       per entry file: its own check result (checke
 hashes      .cache/sha256.json      per media file: its SHA-256, keyed by size, times and inode
 media       .cache/media.json       per derivative key: what decoding the image found
 pages       .cache/pages.json       per entry page: its inputs' key and the digest of the page made
-site        .cache/site.json        the last site build: each language's inputs digest, each site file's
-                                    size, mtime, inode and SHA-256 (scripts/publish/unchanged.py)
+site        .cache/site.json        the last site build: each language's inputs digest, the digest of the
+                                    state of site/ (scripts/publish/unchanged.py)
+site-files  .cache/site-files.json  under that digest: each site file's size, mtime, inode and SHA-256, each
+                                    language's sources' state (read only when a language is built)
 (blobs)     .cache/media/           the derivatives themselves, named after their key
 ==========  ======================  ===================================================================
 """

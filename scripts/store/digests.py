@@ -77,8 +77,10 @@ def outputs_digest(content: Path) -> str:
     except (OSError, ValueError):
         return ""
     h = hashlib.sha256(raw)
-    root = content.parent
-    files = [(rel, content / rel) for rel in sorted(listed)] + [(src, root / src) for src in sorted(images.values())]
+    # os.path.join on strings, not pathlib: 60,000 files at 10,000 entries, on every build
+    here, root = os.fspath(content), os.fspath(content.parent)
+    files = [(rel, os.path.join(here, rel)) for rel in sorted(listed)]
+    files += [(src, os.path.join(root, src)) for src in sorted(images.values())]
     for rel, path in files:
         try:
             st = os.stat(path)

@@ -1,0 +1,42 @@
+"""One walk of a folder: every file under it by POSIX path relative to it, with its directory entry.
+
+The build walks site/ (93,000 files at 10,000 entries in three languages) and content/ on every run,
+even when nothing changed; ``os.walk`` plus ``os.path.relpath`` or pathlib per file cost seconds there.
+This walk builds each relative path by joining strings and hands back the ``os.DirEntry``, whose
+``stat(follow_symlinks=False)`` is the ``lstat`` the callers need, without another path to build.
+It finds exactly what ``os.walk`` (top-down, not following links) puts in its lists of files: a
+symbolic link to a folder is neither listed nor entered, and a folder that cannot be read is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterator
+
+
+def files(top: os.PathLike | str, enter: Callable[[str], bool] | None = None) -> Iterator[tuple[str, os.DirEntry]]:
+    """Yield (path relative to ``top``, entry) for every file under it; ``enter(name)``: which of top's folders to walk."""
+    stack = [(os.fspath(top), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            listing = os.scandir(folder)
+        except OSError:  # as os.walk: an unreadable folder is left out (a caller counting files sees it)
+            continue
+        with listing:
+            try:
+                yield from _listed(listing, rel, stack, enter)
+            except OSError:  # as os.walk: a listing that fails half-way ends there
+                continue
+
+
+def _listed(listing, rel: str, stack: list, enter) -> Iterator[tuple[str, os.DirEntry]]:
+    for entry in listing:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            yield rel + entry.name, entry
+        elif not entry.is_symlink() and (rel or enter is None or enter(entry.name)):
+            stack.append((entry.path, f"{rel}{entry.name}/"))
