@@ -68,6 +68,9 @@ def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
+_MODEL: list = [None, None, None]  # the last archive and timeline settings drawn, and their timeline model
+
+
 @dataclass
 class Feed:
     href: str
@@ -271,7 +274,9 @@ class Renderer:
     def timeline_figure(self, here: str) -> str:
         """The drawn timeline for the page at ``here`` ('' when no entry has a month)."""
         settings = timeline_data.settings(self.config.story.get("timeline"), self.config.languages.all)
-        model = timeline_data.build(self.archive, settings)
+        if _MODEL[0] is not self.archive or _MODEL[1] != settings:  # the same in every language
+            _MODEL[:] = [self.archive, settings, timeline_data.build(self.archive, settings)]
+        model = _MODEL[2]
         return timeline_svg.figure(model, self.lang, here, self.env) if model else ""
 
     def home(self) -> Output:

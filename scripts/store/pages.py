@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..publish.output import Output
 from .section import open_section
+
+if TYPE_CHECKING:
+    from ..publish.output import Output
 
 
 class PageMemo:
@@ -31,6 +33,8 @@ class PageMemo:
     def stored(self, path: str, key: str) -> Output | None:
         """The file content/ holds for ``path``, with its bytes, if they are what the last run made from inputs
         with this key (read and checked against the recorded digest; recorded for this run too)."""
+        from ..publish.output import Output  # here: publish/ imports the store
+
         digest = self.lookup(path, key)
         if not digest or self.content is None:
             return None
@@ -59,6 +63,8 @@ class PageMemo:
 
     def output(self, path: str, key: str, make: Callable[[], bytes]) -> Output:
         """The file at ``path``: known from the last run if its key matches, else made now; recorded either way."""
+        from ..publish.output import Output
+
         digest = self.lookup(path, key)
         out = Output(path, known=digest) if digest else Output(path, make())
         self.record(path, key, out.digest())
@@ -67,4 +73,6 @@ class PageMemo:
 
 def output(memo: PageMemo | None, path: str, key: Callable[[], str], make: Callable[[], bytes]) -> Output:
     """``memo.output`` when there is a memo; else the file made now (its key is not even computed)."""
+    from ..publish.output import Output
+
     return memo.output(path, key(), make) if memo else Output(path, make())
