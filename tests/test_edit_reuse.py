@@ -3,13 +3,18 @@ the last run where their inputs are unchanged, and the result is byte for byte a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import GOOD, REPO, make_site_repo
 from scripts import build
 from scripts.bench.synthetic import make_archive
+from scripts.config import load as load_config
+from scripts.evidence import load_archive
+from scripts.evidence.model import Archive
+from scripts.render import cite, data
 
 ENTRIES = 120  # more than one page of PAGE_SIZE would need 200: the pager is covered by test_pages
 
@@ -85,3 +90,27 @@ def test_a_hand_edited_data_file_is_never_copied_into_the_archive_files(tmp_path
     for name, old in before.items():
         assert b"Forged" not in (data / name).read_bytes()
         assert b"Forged" not in old and (data / name).read_bytes() != old  # rebuilt, with the edit
+
+
+TRICKY = GOOD.replace('title: "Operators block internet calls"', 'title: "A \\"quoted\\" title, ends in ]: [],"').replace(
+    "  A test summary", '  Line one\n  \n   "entries": [],\n  and \\u00e9 \u0645\u0631\u062d\u0628\u0627. A test summary')
+
+
+def test_the_archive_files_are_the_bytes_json_dumps_gives_for_the_whole(tmp_path):
+    """entries.json and entries.csl.json are joined from the entries' own texts, re-indented: the bytes must be
+    what encoding the whole at once gives, whatever the text holds (quotes, brackets, a key's own words)."""
+    repo = make_site_repo(tmp_path, {"2016-01-08-tricky": TRICKY})
+    loaded = load_archive(repo.root)
+    cfg = load_config(repo.root)
+    whole = lambda value: (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()  # noqa: E731
+    out = {o.path: o.data for o in data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)}
+    assert '"entries": [],' in loaded.archive.by_id["2016-01-08-tricky"].summary
+    assert out["data/entries.json"] == whole(data.export(loaded.archive, cfg))
+    assert out["data/entries.csl.json"] == whole([cite.csl_item(e, cfg) for e in loaded.archive.entries])
+    for e in loaded.archive.entries:
+        assert out[f"entries/{e.id}/cite.csl.json"] == whole([cite.csl_item(e, cfg)])
+        assert out[f"entries/{e.id}/entry.json"] == whole({"format_version": data.FORMAT_VERSION,
+                                                            "archive": cfg.site_name, "entry": data.entry_record(e, cfg)})
+    empty = Archive([], loaded.archive.actors, loaded.archive.tags)
+    out = {o.path: o.data for o in data.render(empty, cfg) + cite.render(empty, cfg)}
+    assert out["data/entries.json"] == whole(data.export(empty, cfg)) and out["data/entries.csl.json"] == b"[]\n"
