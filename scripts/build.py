@@ -60,17 +60,16 @@ def generate(root: Path, strict: bool = False) -> Generated:
     cfg = site_config.load(root)
     t1 = time.perf_counter()
     writer = Writer(root / "content")
-    memo = PageMemo(root / ".cache", f"{code_digest()} {cfg!r}", writer.holds)
+    memo = PageMemo(root / ".cache", f"{code_digest()} {cfg!r}", writer.holds, writer.root)
     references = cite.references(loaded.archive, cfg)
     result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo, references)
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     for lang in cfg.languages.all:  # each language's site has its own feeds, under content/<lang>/
         here = "" if lang == cfg.languages.default else f"{lang}/"
-        result.outputs += [Output(here + o.path, o.data) for o in feeds.render(
-            loaded.archive, cfg.base + here, cfg.archive.text(Lang(lang), cfg.site_name), loaded.media, limit=cfg.feed_size,
-            lang=lang)]
-    downloads = data.render(loaded.archive, cfg) + cite.render(loaded.archive, cfg)  # once, at the default root
+        result.outputs += feeds.render(loaded.archive, cfg.base + here, cfg.archive.text(Lang(lang), cfg.site_name),
+                                       loaded.media, limit=cfg.feed_size, lang=lang, memo=memo, prefix=here)
+    downloads = data.render(loaded.archive, cfg, memo) + cite.render(loaded.archive, cfg, memo)  # once, at the root
     result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads)
     result.timings["feeds"] = time.perf_counter() - t1
     t1 = time.perf_counter()

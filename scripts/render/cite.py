@@ -19,6 +19,8 @@ from typing import Any
 from ..config import SiteConfig
 from ..evidence.model import Archive, Entry
 from ..publish.output import Output
+from ..store.pages import PageMemo
+from . import fragments
 
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
           "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
@@ -65,18 +67,15 @@ def bibtex_entry(e: Entry, cfg: SiteConfig) -> str:
     return f"@online{{{e.id},\n{body}\n}}\n"
 
 
-def _json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
-
-
-def render(archive: Archive, cfg: SiteConfig) -> list[Output]:
-    """The citation files, for the one writer."""
-    items = [csl_item(e, cfg) for e in archive.entries]
+def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> list[Output]:
+    """The citation files, for the one writer; ``memo``: an unchanged entry's cite.csl.json is not encoded again."""
+    csl, texts = fragments.entry_files(archive, memo, lambda e: f"entries/{e.id}/cite.csl.json", "[\n ", "\n]\n",
+                                       lambda e: csl_item(e, cfg))  # a list of one item: the item one level in
     bibs = [bibtex_entry(e, cfg) for e in archive.entries]
-    out = [Output("data/entries.csl.json", _json(items)), Output("data/entries.bib", "\n".join(bibs).encode("utf-8"))]
-    for e, item, bib in zip(archive.entries, items, bibs):
-        out += [Output(f"entries/{e.id}/cite.csl.json", _json([item])),
-                Output(f"entries/{e.id}/cite.bib", bib.encode("utf-8"))]
+    out = [Output("data/entries.csl.json", (fragments.join_list(texts, 0) + "\n").encode("utf-8")),
+           Output("data/entries.bib", "\n".join(bibs).encode("utf-8"))]
+    for e, own, bib in zip(archive.entries, csl, bibs):
+        out += [own, Output(f"entries/{e.id}/cite.bib", bib.encode("utf-8"))]
     return out
 
 

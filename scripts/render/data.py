@@ -16,7 +16,8 @@ from typing import Any
 from ..config import SiteConfig
 from ..evidence.model import Actor, Archive, Entry, Tag
 from ..publish.output import Output
-from . import jsonld
+from ..store.pages import PageMemo
+from . import fragments, jsonld
 from .cite import last_changed
 from .data_schema import FORMAT_VERSION, schema
 from .i18n import Lang
@@ -112,16 +113,19 @@ def to_csv(archive: Archive, cfg: SiteConfig) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def render(archive: Archive, cfg: SiteConfig) -> list[Output]:
-    """The data files, for the one writer."""
-    whole = export(archive, cfg)
-    out = [Output(DATA + "entries.json", _json(whole)),
-           Output(DATA + "entries.schema.json", _json(schema(cfg.base))),
-           Output(DATA + "entries.csv", to_csv(archive, cfg))]
-    for record in whole["entries"]:
-        out.append(Output(f"entries/{record['id']}/entry.json",
-                          _json({"format_version": FORMAT_VERSION, "archive": cfg.site_name, "entry": record})))
-    return out
+def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> list[Output]:
+    """The data files, for the one writer; ``memo``: an unchanged entry's entry.json is not encoded again."""
+    # entry.json is {"archive", "entry", "format_version"}: keys sorted, the record one level in.
+    head = '{\n "archive": %s,\n "entry": ' % json.dumps(cfg.site_name, ensure_ascii=False)
+    tail = ',\n "format_version": %s\n}\n' % json.dumps(FORMAT_VERSION)
+    files, texts = fragments.entry_files(archive, memo, lambda e: f"entries/{e.id}/entry.json", head, tail,
+                                         lambda e: entry_record(e, cfg))
+    empty = _json({**export(Archive([], archive.actors, archive.tags), cfg), "entries": []}).decode("utf-8")
+    whole = empty.replace('\n "entries": [],\n', '\n "entries": %s,\n' % fragments.join_list(
+        [fragments.nest(t, 1) for t in texts], 1), 1)  # a string holds no raw newline: this is the key itself
+    return [Output(DATA + "entries.json", whole.encode("utf-8")),
+            Output(DATA + "entries.schema.json", _json(schema(cfg.base))),
+            Output(DATA + "entries.csv", to_csv(archive, cfg))] + files
 
 
 def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output]) -> list[Output]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from html import escape
 from datetime import datetime, time, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urljoin
 
 
@@ -21,9 +21,10 @@ from ..evidence import markup
 from ..evidence.model import Archive, Entry, newest_added
 from ..evidence.schema import TYPE_LABELS
 from ..publish.output import Output
+from ..store.pages import PageMemo, output as memo_output
 from .i18n import Lang
 from .texts import Texts
-from .formatting import long_date
+from .formatting import entry_digests, long_date, page_key
 from .feed_formats import MIME, _atom, _Category, _Channel, _Item, _json_feed, _rss, _Thumb
 
 __all__ = ["KINDS", "KIND_LABELS", "MIME", "clean", "facet_feed_paths", "render", "site_feed_paths"]
@@ -52,11 +53,13 @@ def facet_feed_paths(kind: str, id: str) -> tuple[str, str]:
 
 
 def render(archive: Archive, site_url: str, site_title: str, media: Mapping[str, Any] | None = None,
-           limit: int = 50, lang: str = "en") -> list[Output]:
+           limit: int = 50, lang: str = "en", memo: PageMemo | None = None, prefix: str = "") -> list[Output]:
     """Return the root feeds and the RSS + Atom feeds of every type, actor and tag with entries.
 
     ``lang``: the language of the site at ``site_url``; items take their title and summary from the
-    entry's translation into it (the English, marked "(in English)", where there is none)."""
+    entry's translation into it (the English, marked "(in English)", where there is none). ``prefix``: the
+    folder of that site in content/; ``memo``: feeds whose channel and items are unchanged are not written
+    again (an item is keyed by its entry's digest, its thumbnail and its categories' names)."""
     if limit < 1:
         raise ValueError(f"feed size must be at least 1 (got {limit})")
     base = clean(site_url).rstrip("/") + "/"
@@ -67,14 +70,18 @@ def render(archive: Archive, site_url: str, site_title: str, media: Mapping[str,
     rss, atom, jsonf = site_feed_paths()
     root = _Channel(site_title, texts.lang.gettext("Newest additions to %(site)s") % {"site": site_title}, site_title,
                     base, base + rss, base + atom, lang)
-    root_items = [items.get(e) for e in ordered[:limit]]
-    outputs = [Output(rss, _rss(root, root_items)), Output(atom, _atom(root, root_items)),
-               Output(jsonf, _json_feed(root, base + jsonf, root_items))]
+
+    def feed(path: str, channel: _Channel, entries: list[Entry], write: Callable[[list[_Item]], bytes]) -> Output:
+        return memo_output(memo, prefix + path, lambda: page_key(path, base, channel, [items.key(e) for e in entries]),
+                           lambda: write([items.get(e) for e in entries]))
+    newest = ordered[:limit]
+    outputs = [feed(rss, root, newest, lambda i: _rss(root, i)), feed(atom, root, newest, lambda i: _atom(root, i)),
+               feed(jsonf, root, newest, lambda i: _json_feed(root, base + jsonf, i))]
     for (kind, id), entries in sorted(_facets(ordered, limit).items()):
         channel = _facet_channel(archive, base, site_title, kind, id, texts)
-        facet_items = [items.get(e) for e in entries]
         rss_path, atom_path = facet_feed_paths(kind, id)
-        outputs += [Output(rss_path, _rss(channel, facet_items)), Output(atom_path, _atom(channel, facet_items))]
+        outputs += [feed(rss_path, channel, entries, lambda i, c=channel: _rss(c, i)),
+                    feed(atom_path, channel, entries, lambda i, c=channel: _atom(c, i))]
     return outputs
 
 
@@ -127,12 +134,20 @@ class _Items:
     def __init__(self, archive: Archive, base: str, media: Mapping[str, Any], texts: Texts):
         self.archive, self.base, self.media, self.texts = archive, base, media, texts
         self.cache: dict[str, _Item] = {}
+        self.keys: dict[str, list] = {}
 
     def get(self, e: Entry) -> _Item:
         item = self.cache.get(e.id)
         if item is None:
             item = self.cache[e.id] = self._make(e)
         return item
+
+    def key(self, e: Entry) -> list:
+        """What the entry's item is made from besides the feed's address and language (page_key-able)."""
+        key = self.keys.get(e.id)
+        if key is None:  # an entry is in up to a dozen feeds
+            key = self.keys[e.id] = [entry_digests(self.archive)[e.id], self._thumb(e), self._categories(e)]
+        return key
 
     def _make(self, e: Entry) -> _Item:
         text = self.texts.entry(e)

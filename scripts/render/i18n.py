@@ -63,7 +63,7 @@ class Lang:
         return forms.get(category) or forms.get("other") or plural
 
     def number(self, n: int) -> str:
-        return format_decimal(n, locale=self.locale)
+        return _decimal(n, self.locale)
 
     def language(self, code: str) -> str:
         """A language's name in this language, e.g. 'arabe' for ar on the French site."""
@@ -94,3 +94,9 @@ class Lang:
     def month_heading(self, year: int, month: int) -> str:
         """'January 2016' as a heading (CLDR's stand-alone month name)."""
         return format_date(dt.date(year, month, 1), "LLLL y", locale=self.locale)
+
+
+@lru_cache(maxsize=4096)
+def _decimal(n: int, locale: str) -> str:
+    """Babel's format_decimal, once per number (list pages print thousands of counts; it costs 0.15 ms)."""
+    return format_decimal(n, locale=locale)

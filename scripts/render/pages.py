@@ -18,16 +18,15 @@ import jinja2
 from babel.lists import format_list
 from markupsafe import Markup
 
-from .. import parallel
 from ..config import SiteConfig
 from ..evidence import markup
 from ..evidence.model import Archive, Entry
 from ..evidence.schema import PRIMARY_TYPES, TYPE_LABELS
 from ..publish.output import Output
 from ..store.pages import PageMemo
-from . import addresses, cite, feeds, formatdoc, jsonld, notfound, summary, timeline_data, timeline_svg
+from . import addresses, cite, feeds, formatdoc, jsonld, notfound, reuse, summary, timeline_data, timeline_svg
 from .narrow import Narrow
-from .formatting import actor_url, count_text, direction, filesize, link, page_key, tag_url, time_tag, type_url
+from .formatting import actor_url, count_text, direction, filesize, link, tag_url, time_tag, type_url
 from .groups import Group, by_added, by_month, month_known_first, statements_first, year_label, year_url
 from .i18n import NATIVE_NAMES, Lang
 from .texts import Texts, english_url, entry_html
@@ -69,6 +68,9 @@ def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
+_MODEL: list = [None, None, None]  # the last archive and timeline settings drawn, and their timeline model
+
+
 @dataclass
 class Feed:
     href: str
@@ -101,6 +103,7 @@ class Renderer:
     references: dict[tuple[str, str], str] = field(default_factory=dict)  # (language, id) -> cite.references()
     env: jinja2.Environment = None
     _cards: dict[tuple[str, str], Markup] = field(default_factory=dict)
+    _names: dict[tuple[str, str], str] = field(default_factory=dict)  # actor and tag keys (reuse.entry_key)
 
     def __post_init__(self) -> None:
         self.env = self.env or _env(self.lang)
@@ -131,17 +134,16 @@ class Renderer:
 
     # Entry pages -------------------------------------------------------------------------
 
-    def entry(self, e: Entry) -> tuple[Output, str]:
-        """The entry's page, and the key of its inputs (the page is not rendered if the memo has it)."""
+    def entry(self, e: Entry, key: str = "") -> tuple[Output, str]:
+        """The entry's page, and the key of its inputs (the page is not rendered if the memo has it; ``key``:
+        the key when the caller computed it already and the memo did not have it)."""
         path = f"entries/{e.id}.md"
+        if not key and (key := reuse.entry_key(self, e)) and self.memo and (digest := self.memo.lookup(self.prefix + path, key)):
+            return Output(self.prefix + path, known=digest), key
         related = [self.archive.by_id[i] for i in self.archive.related.get(e.id, ()) if i in self.archive.by_id]
         media = [self._media_item(m) for m in e.media]
-        names = [self.archive.actors[a] for a in (e.speaker, *e.all_actors) if a] + [self.archive.tags[t] for t in e.tags]
         edit_url = self._edit_url(e)
         citation = cite.page_citation(e, self.config, self.lang.code, self.references)
-        key = page_key(self.lang.code, e, related, names, media, edit_url, citation)
-        if self.memo and (digest := self.memo.lookup(self.prefix + path, key)):
-            return Output(self.prefix + path, known=digest), key
         text = self.tx.entry(e)
         body = self.env.get_template("entry.html.j2").render(
             e=e, t=text, here=e.url, related=related, media=media,
@@ -174,14 +176,12 @@ class Renderer:
         out = []
         for n, (url, chunk) in enumerate(zip(urls, chunks), start=1):
             page = "" if n == 1 else " " + self._("(page %(n)s)") % {"n": self.lang.number(n)}
-            title = heading + page
-            body = self.env.get_template("listing.html.j2").render(
-                heading=Markup((heading_html or escape(heading)) + escape(page)), here=url,
-                intro_html=Markup(intro_html(url) if callable(intro_html) else intro_html),  # links: from this page
-                feeds=feeds or [], groups=grouper(chunk) if grouper else [], entries=chunk, pages=urls, current=n)
-            meta = {"title": title, "search": {"exclude": True},
+            meta = {"title": heading + page, "search": {"exclude": True},
                     "feeds": [{"href": f.href, "type": f.type, "title": f.label} for f in feeds or []]}
-            out.append(self._page(url + "index.md", meta, body))
+            values = dict(heading=Markup((heading_html or escape(heading)) + escape(page)), here=url,
+                          intro_html=Markup(intro_html(url) if callable(intro_html) else intro_html),  # from this page
+                          feeds=feeds or [], groups=grouper(chunk) if grouper else [], entries=chunk, pages=urls, current=n)
+            out.append(reuse.page(self, url + "index.md", meta, "listing.html.j2", values))
         return out
 
     def hub(self, url: str, heading: str, sections: list[dict], intro_html: str = "", figure: str = "") -> Output:
@@ -274,7 +274,9 @@ class Renderer:
     def timeline_figure(self, here: str) -> str:
         """The drawn timeline for the page at ``here`` ('' when no entry has a month)."""
         settings = timeline_data.settings(self.config.story.get("timeline"), self.config.languages.all)
-        model = timeline_data.build(self.archive, settings)
+        if _MODEL[0] is not self.archive or _MODEL[1] != settings:  # the same in every language
+            _MODEL[:] = [self.archive, settings, timeline_data.build(self.archive, settings)]
+        model = _MODEL[2]
         return timeline_svg.figure(model, self.lang, here, self.env) if model else ""
 
     def home(self) -> Output:
@@ -301,10 +303,6 @@ class Renderer:
         return Output(f"{self.prefix}_generated/languages.md", (GENERATED + body).encode("utf-8"))
 
 
-def _entry_pages(r: Renderer, start: int, end: int) -> list[tuple[Output, str]]:
-    return [r.entry(e) for e in r.archive.entries[start:end]]
-
-
 def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None,
            memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None) -> list[Output]:
     """Return every generated page of every language's site; entry pages are rendered on every core, or taken
@@ -312,11 +310,10 @@ def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = 
     out = []
     for code in config.languages.all:
         r = Renderer(archive, config, media or {}, memo, Lang(code), references or {})
-        for part in parallel.map_slices(_entry_pages, r, len(archive.entries)):
-            for page, key in part:
-                out.append(page)
-                if memo:
-                    memo.record(page.path, key, page.digest())
+        for page, key in reuse.entry_pages(r):
+            out.append(page)
+            if memo:
+                memo.record(page.path, key, page.digest())
         out += r.timeline() + r.types() + r.actors() + r.tags() + r.latest()
         out += [r.home(), r.languages(), notfound.render(r)]
         out.append(formatdoc.render(Lang(code), r.prefix, config.archive))

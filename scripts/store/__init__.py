@@ -14,7 +14,7 @@ stamp       .cache/generate.json    the last generation run: digests of what it 
 checks      .cache/check.json       per entry file: its own check result (checked fields, problems)
 hashes      .cache/sha256.json      per media file: its SHA-256, keyed by size, times and inode
 media       .cache/media.json       per derivative key: what decoding the image found
-pages       .cache/pages.json       per entry page: its inputs' key and the digest of the page made
+pages       .cache/pages.json       per generated page, feed or entry data file: its inputs' key and its digest
 site        .cache/site.json        the last site build: each language's inputs digest, the digest of the
                                     state of site/ (scripts/publish/unchanged.py)
 site-files  .cache/site-files.json  under that digest: each site file's size, mtime, inode and SHA-256, each
