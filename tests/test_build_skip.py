@@ -12,7 +12,7 @@ import pytest
 
 from conftest import make_site_repo, run_build
 from scripts.evidence.problems import BuildError
-from scripts.publish import fixity, searchtext, workers
+from scripts.publish import fixity, searchparts, searchtext, workers
 
 
 def _record(tmp_path, lang: str) -> None:
@@ -47,10 +47,26 @@ def _inodes(site, rels):
 PAGES = ["index.html", "methodology/index.html", "fr/methodology/index.html", "ar/methodology/index.html"]
 
 
+def _staged_languages(runs: list, real):
+    def run(site):
+        runs.append(sorted({p.relative_to(site).parts[0] if p.relative_to(site).parts[0] in ("fr", "ar") else "en"
+                            for p in site.rglob("*.html")}))
+        real(site)
+    return run
+
+
 def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, caplog, monkeypatch):
     repo = make_site_repo(tmp_path)
     site = repo.root / "site"
+    runs = []
+    monkeypatch.setattr(searchparts, "run_pagefind", _staged_languages(runs, searchtext.run_pagefind))
     assert run_build(repo)[0] == 0
+    assert runs == [["en"], ["fr"], ["ar"]]  # one Pagefind run per language, one after another (issue 21: memory)
+    whole = tmp_path / "whole-cold"
+    shutil.copytree(site, whole, ignore=shutil.ignore_patterns("pagefind"))
+    searchtext.run_pagefind(whole)
+    assert _tree(whole / "pagefind") == _tree(site / "pagefind")  # the merged runs are a whole-site run, byte for byte
+    monkeypatch.undo()
     before = _inodes(site, PAGES + [fixity.MANIFEST])
     import mkdocs.commands.build
     monkeypatch.setattr(mkdocs.commands.build, "build", lambda cfg: pytest.fail("MkDocs ran with nothing changed"))
@@ -120,3 +136,4 @@ def test_an_edited_entry_rerenders_only_its_pages_and_gives_the_bytes_of_a_full_
     (repo.root / ".cache" / "site.json").unlink()
     assert run_build(repo)[0] == 0  # a full build of the same sources
     assert _tree(site) == incremental
+
