@@ -101,6 +101,50 @@ def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, 
     assert _tree(whole / "pagefind") == _tree(site / "pagefind")
 
 
+def _generate_here(tmp_path):
+    import scripts.build as pipeline
+    real = pipeline.generate
+
+    def generate(root, strict=False):
+        (tmp_path / "generation.pid").write_text(str(os.getpid()))
+        return real(root, strict)
+    return generate
+
+
+def _generation_fails(root, strict=False):
+    raise BuildError("content/browse: cannot write (test)")
+
+
+def _generation_os_error(root, strict=False):
+    raise PermissionError(13, "Permission denied", "/archive/content/index.md")
+
+
+def _generation_killed(root, strict=False):
+    os.kill(os.getpid(), 9)
+
+
+def test_the_generation_runs_in_a_process_that_exits_and_reports_as_the_build(tmp_path, caplog, monkeypatch):
+    import scripts.build as pipeline
+    repo = make_site_repo(tmp_path)
+    monkeypatch.setattr(pipeline, "generate", _generate_here(tmp_path))
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        code, out = run_build(repo, "--no-mkdocs")
+    assert code == 0, out
+    pid = int((tmp_path / "generation.pid").read_text())
+    assert pid != os.getpid()  # its ~600 MB at 10,000 entries are given back before MkDocs' workers are forked
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert re.search(r"generated \d+ files \(\d+ written", caplog.text)  # its log reaches the build's
+    assert (repo.root / "content" / "index.md").is_file()
+    for fail, message in ((_generation_fails, "error: content/browse: cannot write (test)\n"),
+                          (_generation_os_error, "error: cannot use /archive/content/index.md: [Errno 13] "
+                                                 "Permission denied; the previous site/ is unchanged\n"),
+                          (_generation_killed, "error: the generation stopped before it finished (killed, or out "
+                                               "of memory?); the previous site/ is unchanged\n")):
+        monkeypatch.setattr(pipeline, "generate", fail)
+        assert run_build(repo) == (1, message)
+
+
 def _tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
