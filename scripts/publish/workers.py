@@ -99,7 +99,7 @@ def _raise(failure: tuple[str, str]) -> None:
 
 def in_child(fn: Callable, *args):
     """``fn(*args)`` in a forked process that exits when it returns, so that all it allocated is given back;
-    its result or its exception (both pickled), its log records logged here."""
+    its result or its exception (sent back over a pipe, never stored), its log records logged here."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return fn(*args)
     context = multiprocessing.get_context("fork")
