@@ -61,15 +61,15 @@ def build(args: argparse.Namespace) -> int:
     import os
     import time
 
-    from . import build as pipeline
     from .evidence.problems import BuildError
     from .publish.lock import build_lock
     from .publish.site import mkdocs_build
+    from .publish.workers import in_child
 
     t0 = time.perf_counter()
     try:
         with build_lock(args.root / ".cache"):
-            result = pipeline.generate(args.root, strict=args.strict)
+            result = in_child(_generate, args.root, args.strict)  # its memory is given back before MkDocs
             _print_problems(result.report)
             if not result.ok:
                 _out(result.report.summary(result.files) + "; nothing was written")
@@ -77,7 +77,6 @@ def build(args: argparse.Namespace) -> int:
             if args.no_mkdocs:
                 return 0
             os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
-            _release(result)
             t1 = time.perf_counter()
             mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
     except BuildError as exc:
@@ -91,17 +90,13 @@ def build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _release(result) -> None:
-    """Free the generated files' bytes before MkDocs' processes are forked: each would carry a copy."""
-    import ctypes
-    import gc
+def _generate(root, strict: bool):
+    """The generation, run in a child process: its result without the files' bytes, which only it needs."""
+    from . import build as pipeline
 
-    result.outputs.clear()
-    gc.collect()
-    try:  # glibc keeps freed memory in the process unless asked to give it back
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    result = pipeline.generate(root, strict=strict)
+    result.outputs = []
+    return result
 
 
 def _os_error(exc: OSError) -> str:

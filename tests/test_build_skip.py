@@ -12,7 +12,7 @@ import pytest
 
 from conftest import make_site_repo, run_build
 from scripts.evidence.problems import BuildError
-from scripts.publish import fixity, searchtext, workers
+from scripts.publish import fixity, searchparts, searchtext, workers
 
 
 def _record(tmp_path, lang: str) -> None:
@@ -47,10 +47,26 @@ def _inodes(site, rels):
 PAGES = ["index.html", "methodology/index.html", "fr/methodology/index.html", "ar/methodology/index.html"]
 
 
+def _staged_languages(runs: list, real):
+    def run(site):
+        runs.append(sorted({p.relative_to(site).parts[0] if p.relative_to(site).parts[0] in ("fr", "ar") else "en"
+                            for p in site.rglob("*.html")}))
+        real(site)
+    return run
+
+
 def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, caplog, monkeypatch):
     repo = make_site_repo(tmp_path)
     site = repo.root / "site"
+    runs = []
+    monkeypatch.setattr(searchparts, "run_pagefind", _staged_languages(runs, searchtext.run_pagefind))
     assert run_build(repo)[0] == 0
+    assert runs == [["en"], ["fr"], ["ar"]]  # one Pagefind run per language, one after another (issue 21: memory)
+    whole = tmp_path / "whole-cold"
+    shutil.copytree(site, whole, ignore=shutil.ignore_patterns("pagefind"))
+    searchtext.run_pagefind(whole)
+    assert _tree(whole / "pagefind") == _tree(site / "pagefind")  # the merged runs are a whole-site run, byte for byte
+    monkeypatch.undo()
     before = _inodes(site, PAGES + [fixity.MANIFEST])
     import mkdocs.commands.build
     monkeypatch.setattr(mkdocs.commands.build, "build", lambda cfg: pytest.fail("MkDocs ran with nothing changed"))
@@ -83,6 +99,50 @@ def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, 
     shutil.copytree(site, whole, ignore=shutil.ignore_patterns("pagefind"))
     searchtext.run_pagefind(whole)
     assert _tree(whole / "pagefind") == _tree(site / "pagefind")
+
+
+def _generate_here(tmp_path):
+    import scripts.build as pipeline
+    real = pipeline.generate
+
+    def generate(root, strict=False):
+        (tmp_path / "generation.pid").write_text(str(os.getpid()))
+        return real(root, strict)
+    return generate
+
+
+def _generation_fails(root, strict=False):
+    raise BuildError("content/browse: cannot write (test)")
+
+
+def _generation_os_error(root, strict=False):
+    raise PermissionError(13, "Permission denied", "/archive/content/index.md")
+
+
+def _generation_killed(root, strict=False):
+    os.kill(os.getpid(), 9)
+
+
+def test_the_generation_runs_in_a_process_that_exits_and_reports_as_the_build(tmp_path, caplog, monkeypatch):
+    import scripts.build as pipeline
+    repo = make_site_repo(tmp_path)
+    monkeypatch.setattr(pipeline, "generate", _generate_here(tmp_path))
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        code, out = run_build(repo, "--no-mkdocs")
+    assert code == 0, out
+    pid = int((tmp_path / "generation.pid").read_text())
+    assert pid != os.getpid()  # its ~600 MB at 10,000 entries are given back before MkDocs' workers are forked
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert re.search(r"generated \d+ files \(\d+ written", caplog.text)  # its log reaches the build's
+    assert (repo.root / "content" / "index.md").is_file()
+    for fail, message in ((_generation_fails, "error: content/browse: cannot write (test)\n"),
+                          (_generation_os_error, "error: cannot use /archive/content/index.md: [Errno 13] "
+                                                 "Permission denied; the previous site/ is unchanged\n"),
+                          (_generation_killed, "error: the generation stopped before it finished (killed, or out "
+                                               "of memory?); the previous site/ is unchanged\n")):
+        monkeypatch.setattr(pipeline, "generate", fail)
+        assert run_build(repo) == (1, message)
 
 
 def _tree(folder):
@@ -161,3 +221,34 @@ def test_without_its_per_file_records_an_edited_language_is_built_whole_and_its_
     assert "en: nothing changed since the last build; its pages are kept" in caplog.text
     assert "fr: " not in caplog.text  # not "only their pages are rendered again": the sources' record is gone
     assert "Révisée." in (site / "fr/methodology/index.html").read_text("utf-8") and fixity.check(site).ok
+
+
+def test_a_generated_pages_body_is_held_only_while_it_is_written(tmp_path, monkeypatch):
+    import mkdocs.commands.build as mk
+    repo = make_site_repo(tmp_path)
+    monkeypatch.setenv(workers.WORKERS_ENV, "1")  # MkDocs in this process, where the spy is
+    seen, real = {}, mk._build_page
+
+    def spy(page, config, *args, **kwargs):
+        before = page.content  # every page was read and rendered before the first is written
+        real(page, config, *args, **kwargs)
+        if page.file.src_uri.startswith("entries/"):
+            seen[config.theme["language"], page.file.src_uri] = (before, page.content)
+    monkeypatch.setattr(mk, "_build_page", spy)
+    assert run_build(repo)[0] == 0
+    assert {lang for lang, _ in seen} == {"en", "fr", "ar"}
+    assert set(seen.values()) == {("", "")}  # at 10,000 entries, a worker held ~150 MB of bodies at once
+    page = next((repo.root / "site" / "fr" / "entries").glob("*/index.html")).read_text("utf-8")
+    assert '<div data-pagefind-body><!-- generated by' in page and 'class="ea-entry"' in page
+
+
+def test_a_generated_page_changed_during_the_build_fails_it_with_its_name():
+    import types
+    from scripts.publish import bypass
+    source = "---\ntitle: x\n---\n" + bypass.MARKER + "<p>a</p>\n"
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="entries/e1.md", content_string=source))
+    assert bypass.hold(source.split("---\n", 2)[2], page) == ""
+    assert bypass.load(page) == bypass.MARKER + "<p>a</p>"
+    page.file.content_string = source.replace("<p>a", "<p>b")
+    with pytest.raises(BuildError, match=r"^entries/e1\.md: changed while the site was being built; run the build again$"):
+        bypass.load(page)

@@ -55,7 +55,14 @@ def on_config(config):
 
 def on_page_content(html: str, page, config, files) -> str:
     """Mark the page's content as what Pagefind indexes, with its words' normalised forms hidden."""
-    return indexed(html)
+    return "" if bypass.held(page) else indexed(html)  # a generated page's body comes in on_page_context
+
+
+def on_page_context(context, page, config, nav):
+    """Give a generated page its body only now, as it is written: MkDocs would hold every page's at once."""
+    if bypass.held(page):
+        page.content = indexed(bypass.load(page))
+    return context
 
 
 def on_env(env, config, files):
@@ -73,7 +80,9 @@ def on_nav(nav, config, files):
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Material writes the direction on <body> only: put it on <html> too, with the language."""
+    """Material writes the direction on <body> only: put it on <html> too, with the language; free the body."""
+    if bypass.held(page):
+        page.content = ""  # written: nothing after this reads it (the sitemap and 404 were rendered before)
     lang = config.theme["language"]
     if direction(lang) == "rtl":
         return output.replace(f'<html lang="{lang}" class="no-js">', f'<html lang="{lang}" dir="rtl" class="no-js">', 1)

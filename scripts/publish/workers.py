@@ -8,7 +8,9 @@ where the third language then runs alone (benchmarks/bench.md). A worker's log r
 the parent, which logs them as its own; its failure is re-raised there with the same message and
 type family it had (BuildError from our hook, MkDocs' own exceptions, OSError as MkDocs' message). A
 worker dies with the build that started it (``PR_SET_PDEATHSIG``), so a killed build leaves no writer
-in its temporary folder, and a kill point reached in a worker kills the whole build.
+in its temporary folder, and a kill point reached in a worker kills the whole build. The generation runs
+in such a process too (``in_child``): what it allocated (~600 MB at 10,000 entries) is given back when it
+exits, before the MkDocs workers are forked (each would carry the parent's pages).
 """
 
 from __future__ import annotations
@@ -93,6 +95,26 @@ def _raise(failure: tuple[str, str]) -> None:
     from mkdocs.exceptions import MkDocsException
     kind, message = failure
     raise BuildError(message) if kind == "build" else MkDocsException(message)
+
+
+def in_child(fn: Callable, *args):
+    """``fn(*args)`` in a forked process that exits when it returns, so that all it allocated is given back;
+    its result or its exception (sent back over a pipe, never stored), its log records logged here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return fn(*args)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    listener = logging.handlers.QueueListener(queue, _Forward())
+    listener.start()
+    try:
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context, initializer=_start,
+                                                    initargs=(queue, os.getpid())) as pool:
+            return pool.submit(fn, *args).result()
+    except BrokenProcessPool:
+        raise BuildError("the generation stopped before it finished (killed, or out of memory?); "
+                         "the previous site/ is unchanged") from None
+    finally:
+        listener.stop()
 
 
 def build_all(build: Callable[[str], None], langs: list[str]) -> None:
