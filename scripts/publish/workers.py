@@ -24,7 +24,6 @@ import logging.handlers
 import multiprocessing
 import os
 import signal
-from pathlib import Path
 from typing import Callable
 
 from ..evidence.problems import BuildError
