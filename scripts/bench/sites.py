@@ -55,17 +55,31 @@ def _kb(pid: int, field: str) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size: a page shared by n processes (a forked worker's copy-on-write pages)
+    counts 1/n in each, so the sum over a tree is the memory it really holds, where the sum of VmRSS counts
+    shared pages once per process."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def timed(cmd: list[str], env: dict | None = None, cwd: Path = REPO) -> dict:
     """Run ``cmd``; its seconds and peak memory of its whole process tree (MB)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = {"tree": 0, "one": 0}
+    peak = {"tree": 0, "one": 0, "pss": 0}
 
     def sample():
         while proc.poll() is None:
             pids = _descendants(proc.pid)
             peak["tree"] = max(peak["tree"], sum(_kb(p, "VmRSS:") for p in pids))
             peak["one"] = max(peak["one"], *(_kb(p, "VmHWM:") for p in pids))
+            peak["pss"] = max(peak["pss"], sum(_pss_kb(p) for p in pids))
             time.sleep(0.05)
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -74,7 +88,8 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = REPO) -> dict:
     thread.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out[-3000:]}")
-    return {"seconds": seconds, "peak_tree_mb": peak["tree"] / 1024, "peak_one_mb": peak["one"] / 1024}
+    return {"seconds": seconds, "peak_tree_mb": peak["tree"] / 1024, "peak_one_mb": peak["one"] / 1024,
+            "peak_pss_mb": peak["pss"] / 1024}
 
 
 def _build(root: Path, **env) -> dict:
@@ -170,7 +185,8 @@ def _tree_mb(path: Path) -> float:
 
 def _median(runs: list[dict]) -> dict:
     return {"seconds": statistics.median(r["seconds"] for r in runs), "runs": [round(r["seconds"], 2) for r in runs],
-            "peak_tree_mb": max(r["peak_tree_mb"] for r in runs), "peak_one_mb": max(r["peak_one_mb"] for r in runs)}
+            "peak_tree_mb": max(r["peak_tree_mb"] for r in runs), "peak_one_mb": max(r["peak_one_mb"] for r in runs),
+            "peak_pss_mb": max(r.get("peak_pss_mb", 0) for r in runs)}
 
 
 def measure(entries: int, langs: list[str], runs: int, search: bool) -> dict:
@@ -237,6 +253,7 @@ def table(results: list[dict]) -> str:
         ("cold / Hugo cold", lambda r: f"{r['cold']['seconds'] / r['hugo']['cold']['seconds']:.1f}x"),
         ("cold with 2 / 1 MkDocs processes (3 by default)", lambda r: f"{_s(r['cold_2_workers'])} / {_s(r['cold_1_worker'])}" if "cold_2_workers" in r else "-"),
         ("peak memory, whole process tree (cold build; largest one process)", lambda r: f"{r['cold']['peak_tree_mb']:.0f} MB ({r['cold']['peak_one_mb']:.0f} MB)"),
+        ("peak memory, whole process tree as PSS (shared pages counted once)", lambda r: f"{r['cold'].get('peak_pss_mb', 0):.0f} MB"),
         ("peak memory, bare MkDocs", lambda r: f"{r['bare_mkdocs']['peak_tree_mb']:.0f} MB"),
         ("site/ files, size (pagefind/)", lambda r: f"{r['site_files']:,}, {r['site_mb']:.0f} MB ({r['pagefind_mb']:.1f} MB)"),
         (f"search: bytes fetched for the query '{QUERY}' (gzip)", lambda r: (f"{r['search']['bytes'] / 1024:.0f} KiB ({r['search']['gzip_bytes'] / 1024:.0f} KiB), {r['search']['requests']} requests" if isinstance(r.get("search"), dict) else r.get("search", "-"))),
