@@ -76,6 +76,8 @@ def outputs_digest(content: Path) -> str:
         images = json.loads((content / LINKS).read_bytes()) if LINKS in listed else {}
     except (OSError, ValueError):
         return ""
+    if not (_names(listed) and _names(images) and _names(images.values())):
+        return ""  # a hand-edited record: the generation runs, and the writer says what is wrong with it
     h = hashlib.sha256(raw)
     # os.path.join on strings, not pathlib: 60,000 files at 10,000 entries, on every build
     here, root = os.fspath(content), os.fspath(content.parent)
@@ -84,7 +86,12 @@ def outputs_digest(content: Path) -> str:
     for rel, path in files:
         try:
             st = os.stat(path)
-        except OSError:
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        except (OSError, ValueError):  # ValueError: a NUL or a lone surrogate in a name (UnicodeEncodeError)
             return ""
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+def _names(values) -> bool:
+    """Whether ``values`` (a JSON object's keys or values) are all strings, as the writer records them."""
+    return isinstance(values, (dict, type({}.values()))) and all(isinstance(v, str) for v in values)
