@@ -67,9 +67,11 @@ def test_hostile_urls_dates_and_names_give_citeprocs_text():
 def test_a_type_whose_style_prints_the_day_and_month_is_rendered_with_its_own_date():
     """Newspaper articles print '4 March': the two probes differ, so the shape keeps the date as given."""
     items = [_item(f"Title {n}", type="article-newspaper", issued={"date-parts": [[2016, m, d]]})
-             for n, (m, d) in enumerate([(3, 4), (3, 5), (11, 30)])]
+             for n, (m, d) in enumerate([(3, 4), (3, 5), (11, 30), (1, 1)])]
     _same(items)
     assert "4 March" in cite.Shapes().reference(items[0], "en-GB")
+    shapes = cite.Shapes()  # a date like the first probe's: its own text, not the probes' answer
+    assert [shapes.reference(i, "en-GB") for i in (items[0], items[3])] == [cite.reference(i, "en-GB") for i in (items[0], items[3])]
 
 
 def test_every_real_entry_in_every_language_gives_citeprocs_text():

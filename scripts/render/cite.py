@@ -208,7 +208,8 @@ class Shapes:
     """References of many items from one citeproc call per shape and locale (see above)."""
 
     def __init__(self):
-        self.texts: dict[tuple[str, str], str | None] = {}  # (locale, shape) -> its reference; None: see exact
+        self.texts: dict[tuple[str, str], str] = {}  # (locale, shape) -> its reference
+        self.any_day: dict[tuple[str, str], str | None] = {}  # (locale, probe shape) -> both probes' text, None if they differ
         self.calls = 0  # citeproc calls made, for the log and the bench
 
     def _citeproc(self, item: dict[str, Any], locale: str) -> str:
@@ -222,10 +223,10 @@ class Shapes:
 
     def _any_day(self, probes: list[dict[str, Any]], dump: str, locale: str) -> str | None:
         """The probes' common reference (the style prints neither month nor day), else None."""
-        if (locale, dump) not in self.texts:
+        if (locale, dump) not in self.any_day:  # not in texts: an item dated like a probe has its dump
             first, second = (self._citeproc(p, locale) for p in probes)
-            self.texts[locale, dump] = first if first == second else None
-        return self.texts[locale, dump]
+            self.any_day[locale, dump] = first if first == second else None
+        return self.any_day[locale, dump]
 
     def references(self, item: dict[str, Any], locales: tuple[str, ...]) -> list[str]:
         """The same texts as [reference(item, locale) for locale in locales]."""
