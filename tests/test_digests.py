@@ -16,6 +16,8 @@ from scripts.store.digests import outputs_digest
     {"a\u0000b.md": "x"},  # a NUL in a name
     {"a.md": "x", "b.md": 3},
     "text",
+    None,
+    5,
 ])
 def test_a_hand_edited_manifest_gives_no_digest_and_no_traceback(tmp_path, record):
     (tmp_path / MANIFEST).write_text(json.dumps(record), "utf-8")

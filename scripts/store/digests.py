@@ -73,7 +73,7 @@ def outputs_digest(content: Path) -> str:
     try:
         raw = (content / MANIFEST).read_bytes()
         listed = json.loads(raw)
-        images = json.loads((content / LINKS).read_bytes()) if LINKS in listed else {}
+        images = json.loads((content / LINKS).read_bytes()) if _names(listed) and LINKS in listed else {}
     except (OSError, ValueError):
         return ""
     if not (_names(listed) and _names(images) and _names(images.values())):
