@@ -63,7 +63,7 @@ def _tag(t: Tag) -> dict[str, Any]:
 
 
 def _json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    return (fragments.dumps(value) + "\n").encode("utf-8")
 
 
 def export(archive: Archive, cfg: SiteConfig) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> l
     tail = ',\n "format_version": %s\n}\n' % json.dumps(FORMAT_VERSION)
     files, texts = fragments.entry_files(archive, memo, lambda e: f"entries/{e.id}/entry.json", head, tail,
                                          lambda e: entry_record(e, cfg))
-    empty = _json({**export(Archive([], archive.actors, archive.tags), cfg), "entries": []}).decode("utf-8")
+    empty = _json(export(Archive([], archive.actors, archive.tags), cfg)).decode("utf-8")
     whole = empty.replace('\n "entries": [],\n', '\n "entries": %s,\n' % fragments.join_list(
         [fragments.nest(t, 1) for t in texts], 1), 1)  # a string holds no raw newline: this is the key itself
     return [Output(DATA + "entries.json", whole.encode("utf-8")),
