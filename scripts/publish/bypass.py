@@ -9,7 +9,9 @@ the headings that carry an id (which the Markdown path never saw, raw HTML being
 MkDocs reads and renders every page before it writes the first, so it would hold all their HTML at once (a
 worker's largest cost at 10,000 entries). A generated page's body is therefore read again from its source
 just before its template is rendered (``load``), and dropped once the page is written (``drop``); a digest
-of the body proves the source is the one MkDocs read.
+of the body proves the source is the one MkDocs read. This holds because nothing reads a page's content
+after it is written: MkDocs renders the sitemap and 404 before the pages, and the site has no plugin (one that
+read ``page.content`` in on_post_build would get '').
 """
 
 from __future__ import annotations

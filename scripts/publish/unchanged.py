@@ -11,7 +11,8 @@ keep, from the last build that replaced site/:
   and inodes.
 
 site/ is intact when it holds exactly those files, each with the size, mtime and inode recorded: one walk of
-site/ gives the same digest (so a build with nothing changed does not read the per-file records at all).
+site/ gives the same digest (so a build with nothing changed does not read the per-file records at all;
+a build that rebuilds a language reads them once).
 That trusts one thing: a file whose size, mtime and inode are unchanged holds the same bytes (a
 rewrite in place that keeps the size and sets the mtime back would go unseen; ``python -m scripts
 verify site`` still reads every byte). The ctime is not part of it: hard-linking a file (the images,
