@@ -109,8 +109,26 @@ def test_actors_and_topics_without_entries_are_not_listed_and_get_no_page():
     assert "Quiet actor" not in actors["browse/actors/index.md"] and "quiet/" not in actors["browse/actors/index.md"]
     assert "browse/tags/boycott/index.md" in tags and "browse/tags/unused/index.md" not in tags
     assert "Unused" not in tags["browse/tags/index.md"]
-    assert "naming 1 actors under 1 topics" in home(r.archive)
+    assert "naming 1 actor under 1 topic." in home(r.archive)
 
+
+
+@pytest.mark.parametrize("lang, counts", [
+    ("en", "naming 2 actors under 1 topic."),
+    ("fr", "qui nomment 2 acteurs, classées sous 1 thème."),
+    ("ar", "تذكر فاعلَين (2)، مصنَّفة في موضوع واحد (1)."),
+])
+def test_home_counts_actors_and_topics_in_the_right_plural(lang, counts):
+    a = archive(entry("a", type="statement", speaker="anrt", actors=("quiet",), tags=("boycott",)))
+    assert counts in home(a, lang)
+
+
+def test_lists_on_arabic_pages_are_joined_with_the_arabic_comma():
+    e = entry("a", type="statement", speaker="anrt", actors=("quiet",))
+    ar = page(Renderer(archive(e), CONFIG, lang=Lang("ar")), e)
+    assert '<a href="../../browse/actors/anrt/">Regulator</a>، <a href="../../browse/actors/quiet/">' in ar
+    en = page(Renderer(archive(e), CONFIG), e)
+    assert '<a href="../../browse/actors/anrt/">Regulator</a>, <a href="../../browse/actors/quiet/">' in en
 
 # 3. Key events ----------------------------------------------------------------------------
 
