@@ -115,3 +115,98 @@ def test_preview_of_one_language_renders_again_the_edited_entry_its_lists_and_fe
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
+
+
+def _watching(places, ignore=lambda p: False):
+    """Run serve.watch in a thread; return (passes, stop)."""
+    import threading
+
+    from scripts.publish import serve
+    passes, done = [], threading.Event()
+    t = threading.Thread(target=serve.watch, args=(places, lambda: passes.append(time.monotonic())),
+                         kwargs={"interval": 0.05, "stop": done.is_set, "ignore": ignore}, daemon=True)
+    t.start()
+    time.sleep(0.5)  # the observer is running
+    return passes, lambda: (done.set(), t.join(5))
+
+
+def _settle(passes, n, seconds=5.0):
+    end = time.monotonic() + seconds
+    while len(passes) < n and time.monotonic() < end:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    return len(passes)
+
+
+def test_the_watcher_reacts_to_an_edit_and_not_to_what_the_generator_writes(tmp_path):
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "content").mkdir()
+    entry, made = tmp_path / "evidence" / "a.yaml", tmp_path / "content" / "a.md"
+    entry.write_text("title: a\n")
+    made.write_text("# a\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    (tmp_path / "other.txt").write_text("x\n")
+    passes, stop = _watching([tmp_path / "evidence", tmp_path / "content", tmp_path / "mkdocs.yml"],
+                             ignore=lambda p: p == str(made))
+    try:
+        made.write_text("# a, generated again\n")  # the generator's own output
+        (tmp_path / "content" / ".a.md.123.tmp").write_text("x")  # its temporary file
+        (tmp_path / "other.txt").write_text("y\n")  # beside mkdocs.yml, not watched
+        entry.read_text()  # reading is not a change
+        assert _settle(passes, 1, 1.0) == 0
+        entry.write_text("title: b\n")
+        assert _settle(passes, 1) == 1
+        (tmp_path / "mkdocs.yml").write_text("site_name: y\n")
+        assert _settle(passes, 2) == 2
+    finally:
+        stop()
+
+
+def test_the_watcher_scans_the_folders_when_file_events_are_unavailable(tmp_path, monkeypatch, caplog):
+    import watchdog.observers
+
+    def refuse(self):
+        raise OSError(28, "inotify watch limit reached")
+    monkeypatch.setattr(watchdog.observers.Observer, "start", refuse)
+    (tmp_path / "evidence").mkdir()
+    entry = tmp_path / "evidence" / "a.yaml"
+    entry.write_text("title: a\n")
+    passes, stop = _watching([tmp_path / "evidence"])
+    try:
+        entry.write_text("title: changed\n")
+        assert _settle(passes, 1) == 1
+    finally:
+        stop()
+    assert ("file events are not available ([Errno 28] inotify watch limit reached); the preview scans the "
+            "folders every 0.1 s instead") in caplog.text
+
+
+def test_a_reader_leaving_mid_answer_is_not_reported(capsys, caplog):
+    from scripts.publish.preview import _Server
+    server = _Server.__new__(_Server)
+    try:
+        raise BrokenPipeError(32, "Broken pipe")
+    except BrokenPipeError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    try:
+        raise ValueError("bad request line")
+    except ValueError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Broken pipe" not in caplog.text
+    assert "preview: a request from 127.0.0.1 failed: bad request line" in caplog.text
+
+
+def test_the_preview_ignores_the_files_the_generator_made_and_nothing_else(tmp_path):
+    from scripts.publish.output import Output, Writer
+    from scripts.publish.serve import _generated
+    content = tmp_path / "content"
+    content.mkdir()
+    Writer(content).write([Output("entries/a.md", b"# a\n"), Output("fr/entries/a.md", b"# a\n")])
+    (content / "methodology.md").write_text("# By hand\n")
+    ignore = _generated(content)
+    assert ignore(str(content / "entries" / "a.md")) and ignore(str(content / "fr" / "entries" / "a.md"))
+    assert ignore(str(content / ".generated.json"))
+    assert not ignore(str(content / "methodology.md")) and not ignore(str(tmp_path / "evidence" / "a.yaml"))
+    Writer(content).write([Output("entries/b.md", b"# b\n")])  # a later pass: a.md is no longer ours
+    assert ignore(str(content / "entries" / "b.md")) and not ignore(str(content / "entries" / "a.md"))

@@ -17,6 +17,7 @@ import functools
 import http.server
 import logging
 import shutil
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -138,6 +139,14 @@ def _handler(preview: Preview, base: str):
     return Handler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A reader who closed the page mid-answer is not an error; anything else is one line, no traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            log.warning("preview: a request from %s failed: %s", client_address[0], exc)
+
+
 def start_server(preview: Preview, addr: str) -> http.server.ThreadingHTTPServer:
     """Serve the preview folder under the site's path at ``addr`` (HOST:PORT), in a thread."""
     host, _, port = addr.rpartition(":")
@@ -145,7 +154,7 @@ def start_server(preview: Preview, addr: str) -> http.server.ThreadingHTTPServer
     base = base if base.endswith("/") else base + "/"
     preview.folder.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_handler(preview, base), directory=str(preview.folder))
-    server = http.server.ThreadingHTTPServer((host.strip("[]"), int(port)), handler)
+    server = _Server((host.strip("[]"), int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log.info("serving %s on http://%s%s%s ; edits to evidence/ are picked up (Ctrl-C stops)",
              preview.lang, addr, base, preview.here)

@@ -11,6 +11,7 @@ import errno
 import logging
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -18,6 +19,7 @@ from typing import Callable
 from ..evidence.problems import BuildError
 
 log = logging.getLogger(__name__)
+SETTLE = 0.1  # seconds of quiet after a file event before the pass starts
 
 
 def _files(place: Path):
@@ -42,8 +44,60 @@ def snapshot(*places: Path) -> dict[str, tuple[int, int]]:
 
 
 def watch(places: list[Path], on_change: Callable[[], None], interval: float = 0.3,
-          stop: Callable[[], bool] = lambda: False) -> None:
-    """Call ``on_change`` after files below ``places`` change (polling: no extra dependency, works everywhere).
+          stop: Callable[[], bool] = lambda: False, ignore: Callable[[str], bool] = lambda path: False) -> None:
+    """Call ``on_change`` after files below ``places`` change, except paths ``ignore`` names (the files
+    ``on_change`` itself writes). The system's file events (watchdog: inotify, FSEvents, ReadDirectoryChangesW)
+    cost nothing between edits; where they are not available, ``poll`` instead."""
+    from watchdog.observers import Observer
+    changed = threading.Event()
+    observer = Observer()
+    try:
+        for place in places:
+            _schedule(observer, place, changed, ignore)
+        observer.start()
+    except OSError as exc:  # e.g. the inotify watch limit: a scan of the folders still works
+        log.warning("file events are not available (%s); the preview scans the folders every %.1f s instead",
+                    exc, interval)
+        return poll(places, on_change, interval, stop)
+    try:
+        while not stop():
+            if changed.wait(interval):
+                time.sleep(SETTLE)  # an editor's save can be several events: one pass for all of them
+                changed.clear()
+                on_change()
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def _schedule(observer, place: Path, changed: threading.Event, ignore: Callable[[str], bool]) -> None:
+    from watchdog import events
+
+    # only what changes a file: the events of MkDocs reading 10,000 pages would overflow the system's queue
+    kinds = [events.FileCreatedEvent, events.FileDeletedEvent, events.FileMovedEvent, events.FileClosedEvent,
+             events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+    target = os.path.abspath(place)
+
+    class Handler(events.FileSystemEventHandler):
+        def on_any_event(self, event):
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                path = os.fsdecode(path)
+                if path and (path == target or path.startswith(target + os.sep)) and not _ours(path, ignore):
+                    changed.set()
+    if place.is_dir():
+        observer.schedule(Handler(), target, recursive=True, event_filter=kinds)
+    elif place.parent.is_dir():  # a file (mkdocs.yml): its folder, for the file alone
+        observer.schedule(Handler(), os.path.dirname(target), recursive=False, event_filter=kinds)
+
+
+def _ours(path: str, ignore: Callable[[str], bool]) -> bool:
+    name = os.path.basename(path)
+    return (name.startswith(".") and name.endswith(".tmp")) or ignore(path)  # store.files.replace_with's
+
+
+def poll(places: list[Path], on_change: Callable[[], None], interval: float = 0.3,
+         stop: Callable[[], bool] = lambda: False) -> None:
+    """``watch`` by scanning: call ``on_change`` after the size or mtime of a file below ``places`` changes.
     Files that ``on_change`` itself writes cause one more, quiet pass: the generator then writes nothing."""
     last = snapshot(*places)
     while not stop():
@@ -88,10 +142,33 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
         regenerate()
         preview.update()
     try:
-        watch([root / "evidence", root / "content", root / "mkdocs.yml", root / "overrides"], again)
+        watch([root / "evidence", root / "content", root / "mkdocs.yml", root / "overrides"], again,
+              ignore=_generated(root / "content"))
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
         server.server_close()
     return 0
+
+
+def _generated(content: Path) -> Callable[[str], bool]:
+    """Whether a path is one the generator writes into ``content`` (its manifest lists them), read once a pass."""
+    from .output import MANIFEST, Writer
+    prefix, known = os.path.abspath(content) + os.sep, {"stamp": None, "paths": frozenset()}
+
+    def ignore(path: str) -> bool:
+        if not path.startswith(prefix):
+            return False
+        rel = path[len(prefix):].replace(os.sep, "/")
+        if rel == MANIFEST:
+            return True
+        try:
+            st = os.stat(content / MANIFEST)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError:
+            return False
+        if stamp != known["stamp"]:
+            known["stamp"], known["paths"] = stamp, frozenset(Writer(content).previous)
+        return rel in known["paths"]
+    return ignore
