@@ -31,3 +31,16 @@ def test_bench_media_smoke():
     for line in ("in 1 interleaved round:", "ratio to bare thumbnail() across", "ratio to bare Pillow doing the same work",
                  "bare, same work", "warm rerun over 10 cached images"):
         assert line in out.stdout, out.stdout
+
+
+def test_the_preview_figure_is_taken_in_the_language_previewed(tmp_path):
+    from scripts.bench.pipeline import preview
+    from scripts.bench.synthetic import make_archive
+    root = make_archive(tmp_path, 12, site_files_from=REPO)
+    entry = sorted((root / "evidence" / "entries").rglob("*.yaml"))[6]
+    before = entry.read_bytes()
+    r = preview(root, timeout=240, lang="fr", edits=2)
+    assert r["lang"] == "fr" and len(r["runs"]) == 2 and r["seconds"] > 0 and r["start"] > 0
+    assert entry.read_bytes() == before  # the bench's edit is undone
+    served = (root / ".cache" / "preview" / "fr" / "entries" / entry.stem / "index.html").read_text("utf-8")
+    assert "Edited for the preview benchmark 2" in served and '<html lang="fr"' in served

