@@ -70,7 +70,8 @@ def bibtex_entry(e: Entry, cfg: SiteConfig) -> str:
 def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> list[Output]:
     """The citation files, for the one writer; ``memo``: an unchanged entry's cite.csl.json is not encoded again."""
     csl, texts = fragments.entry_files(archive, memo, lambda e: f"entries/{e.id}/cite.csl.json", "[\n ", "\n]\n",
-                                       lambda e: csl_item(e, cfg))  # a list of one item: the item one level in
+                                       lambda e: csl_item(e, cfg),  # a list of one item: the item one level in
+                                       fragments.Whole("data/entries.csl.json", "[", 0))
     bibs = [bibtex_entry(e, cfg) for e in archive.entries]
     out = [Output("data/entries.csl.json", (fragments.join_list(texts, 0) + "\n").encode("utf-8")),
            Output("data/entries.bib", "\n".join(bibs).encode("utf-8"))]

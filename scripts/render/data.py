@@ -119,7 +119,8 @@ def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> l
     head = '{\n "archive": %s,\n "entry": ' % json.dumps(cfg.site_name, ensure_ascii=False)
     tail = ',\n "format_version": %s\n}\n' % json.dumps(FORMAT_VERSION)
     files, texts = fragments.entry_files(archive, memo, lambda e: f"entries/{e.id}/entry.json", head, tail,
-                                         lambda e: entry_record(e, cfg))
+                                         lambda e: entry_record(e, cfg), fragments.Whole(DATA + "entries.json",
+                                                                                         '\n "entries": [', 1))
     empty = _json(export(Archive([], archive.actors, archive.tags), cfg)).decode("utf-8")
     whole = empty.replace('\n "entries": [],\n', '\n "entries": %s,\n' % fragments.join_list(
         [fragments.nest(t, 1) for t in texts], 1), 1)  # a string holds no raw newline: this is the key itself

@@ -75,9 +75,9 @@ class Lang:
         if d.bound == "undated":
             return _("undated")
         if d.day:
-            text = format_date(dt.date(d.year, d.month, d.day), "d MMM y" if short else "d MMMM y", locale=self.locale)
+            text = _format_date(d.year, d.month, d.day, "d MMM y" if short else "d MMMM y", self.locale)
         elif d.month:
-            text = format_date(dt.date(d.year, d.month, 1), "MMM y" if short else "MMMM y", locale=self.locale)
+            text = _format_date(d.year, d.month, 1, "MMM y" if short else "MMMM y", self.locale)
         else:
             text = str(d.year)
         if d.bound == "before":
@@ -100,3 +100,10 @@ class Lang:
 def _decimal(n: int, locale: str) -> str:
     """Babel's format_decimal, once per number (list pages print thousands of counts; it costs 0.15 ms)."""
     return format_decimal(n, locale=locale)
+
+
+@lru_cache(maxsize=65536)
+def _format_date(year: int, month: int, day: int, pattern: str, locale: str) -> str:
+    """Babel's format_date, once per day, pattern and locale: 10,000 entries are dated on far fewer days, and
+    list pages print each date many times (30 µs a call; 85,000 calls in the list pages of 10,000 entries)."""
+    return format_date(dt.date(year, month, day), pattern, locale=locale)

@@ -104,6 +104,7 @@ class Renderer:
     env: jinja2.Environment = None
     _cards: dict[tuple[str, str], Markup] = field(default_factory=dict)
     _names: dict[tuple[str, str], str] = field(default_factory=dict)  # actor and tag keys (reuse.entry_key)
+    shared: dict[str, str] = field(default_factory=dict)  # the languages' part of entry keys (reuse.entry_key)
 
     def __post_init__(self) -> None:
         self.env = self.env or _env(self.lang)
@@ -307,9 +308,9 @@ def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = 
            memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None) -> list[Output]:
     """Return every generated page of every language's site; entry pages are rendered on every core, or taken
     from ``memo``; ``references``: cite.references() (else each page renders its own)."""
-    out = []
+    out, shared = [], {}
     for code in config.languages.all:
-        r = Renderer(archive, config, media or {}, memo, Lang(code), references or {})
+        r = Renderer(archive, config, media or {}, memo, Lang(code), references or {}, shared=shared)
         for page, key in reuse.entry_pages(r):
             out.append(page)
             if memo:

@@ -26,14 +26,23 @@ if TYPE_CHECKING:
 
 def entry_key(r: Renderer, e: Entry) -> str:
     """The key of what the entry's page in ``r``'s language is made from."""
+    common = r.shared.get(e.id)
+    if common is None:  # computed for the first language, used by the others (r.shared is theirs too)
+        common = r.shared[e.id] = _common_key(r, e)
+    citation = sorted(cite.page_citation(e, r.config, r.lang.code, r.references).items())
+    return hashlib.sha256(repr([r.lang.code, common, citation]).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _common_key(r: Renderer, e: Entry) -> str:
+    """The part of the entry's key that is the same in every language: the entry, those it relates to, the
+    names of its actors and tags (their every translation), its images and its edit link."""
     digests = entry_digests(r.archive)
     related = [digests[i] for i in r.archive.related.get(e.id, ()) if i in r.archive.by_id]
     names = [_named(r, r.archive.actors[a]) for a in (e.speaker, *e.all_actors) if a]
     names += [_named(r, r.archive.tags[t]) for t in e.tags]
     media = page_key([r._media_item(m) for m in e.media]) if e.media else ""
-    citation = sorted(cite.page_citation(e, r.config, r.lang.code, r.references).items())
     # repr of strings and dates: unambiguous, and a third of page_key's JSON time over 30,000 pages
-    parts = [r.lang.code, digests[e.id], related, names, media, r._edit_url(e), citation]
+    parts = [digests[e.id], related, names, media, r._edit_url(e)]
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
