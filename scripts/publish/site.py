@@ -82,19 +82,21 @@ def swap_in(new: Path, site_dir: Path, folder: Path) -> None:
     kill_point("after-exchange")
 
 
-def mkdocs_build(root: Path, site_dir: Path) -> None:
+def mkdocs_build(root: Path, site_dir: Path, seen=None) -> None:
     """Run MkDocs (strict) for each site language whose inputs changed, in parallel processes, into a marked
     temporary folder (the default language at its root, the others in <lang>/), link in the unchanged
-    languages' part of the previous site, then exchange the whole with ``site_dir`` in one step."""
+    languages' part of the previous site, then exchange the whole with ``site_dir`` in one step.
+
+    ``seen`` (a ``stamp.Seen``): content/ as the check that skipped the generation just saw it."""
     from mkdocs.exceptions import MkDocsException
 
     from .. import config as site_config
     from . import languages, unchanged
 
     langs = site_config.languages(root)
-    languages.check_hand_written(root, langs)
+    languages.check_hand_written(root, langs, seen.manifest if seen else None)
     record = unchanged.Record(root)
-    todo = unchanged.plan(root, site_dir, langs, record)
+    todo = unchanged.plan(root, site_dir, langs, record, seen.files if seen else None)
     keep = todo.keep
     parent = site_dir.parent
     try:
