@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .evidence import editor_schema
-from .evidence.load import load_archive
+from .evidence.problems import Report
 
 
 def _out(line: str) -> None:
@@ -16,6 +16,8 @@ def _out(line: str) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
+    from .evidence.load import load_archive  # here, not above: a build with nothing changed never needs it
+
     loaded = load_archive(args.root)
     report = loaded.report
     for problem in report.sorted():
@@ -28,7 +30,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from .evidence.problems import Report
+    from .evidence import editor_schema
 
     report = Report()
     settings = editor_schema.archive_settings(args.root, report)
@@ -69,7 +71,9 @@ def build(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     try:
         with build_lock(args.root / ".cache"):
-            result = in_child(_generate, args.root, args.strict)  # its memory is given back before MkDocs
+            result, seen = _reused(args.root, args.strict)
+            if result is None:
+                result = in_child(_generate, args.root, args.strict)  # its memory is given back before MkDocs
             _print_problems(result.report)
             if not result.ok:
                 _out(result.report.summary(result.files) + "; nothing was written")
@@ -78,7 +82,7 @@ def build(args: argparse.Namespace) -> int:
                 return 0
             os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
             t1 = time.perf_counter()
-            mkdocs_build(args.root.resolve(), (args.root / "site").resolve())
+            mkdocs_build(args.root.resolve(), (args.root / "site").resolve(), seen)
     except BuildError as exc:
         _out(f"error: {exc}")
         return 1
@@ -88,6 +92,32 @@ def build(args: argparse.Namespace) -> int:
     _out(f"built site/ from {result.entries} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0
+
+
+@dataclass
+class _Reused:
+    """The last generation's result, reported again: nothing it reads or wrote has changed."""
+
+    report: Report
+    files: int
+    entries: int
+    epoch: str
+    ok: bool
+
+
+def _reused(root, strict: bool):
+    """The last generation's result and what content/ was seen to hold, if nothing it reads or wrote changed,
+    else (None, None); checked here, without the generation's process or modules (a build with nothing changed)."""
+    import logging
+
+    from .store import stamp
+
+    last, seen = stamp.fresh(root)
+    if last is None:
+        return None, None
+    logging.getLogger("scripts.build").info("nothing changed since the last build: content/ is up to date")
+    report = Report(list(last.problems))
+    return _Reused(report, last.files, last.entries, last.epoch, ok=not report.failed(strict)), seen
 
 
 def _generate(root, strict: bool):

@@ -108,6 +108,20 @@ def make_site_repo(root: Path, entries: dict[str, str] | None = None) -> Repo:
     return repo
 
 
+def settled(root: Path, timeout: float = 120.0) -> list[str]:
+    """The temporary folders beside site/ once no process they name is still at work on them (polled)."""
+    import time
+
+    from scripts.publish.temporary import TEMP, running
+    end = time.monotonic() + timeout
+    while True:
+        left = sorted(p.name for p in root.glob(".site-*"))
+        busy = [name for name in left if (m := TEMP.fullmatch(name)) and running(int(m["pid"]))]
+        if not busy or time.monotonic() > end:
+            return left
+        time.sleep(0.05)
+
+
 def run_build(repo: Repo, *args: str) -> tuple[int, str]:
     """Run `python -m scripts build` in-process; return exit code and output."""
     import contextlib

@@ -3,6 +3,7 @@ changed nothing built, per-language reuse with Pagefind over the rebuilt languag
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -136,6 +137,8 @@ def test_the_generation_runs_in_a_process_that_exits_and_reports_as_the_build(tm
         os.kill(pid, 0)
     assert re.search(r"generated \d+ files \(\d+ written", caplog.text)  # its log reaches the build's
     assert (repo.root / "content" / "index.md").is_file()
+    entry = next((repo.root / "evidence" / "entries").rglob("*.yaml"))
+    entry.write_text(entry.read_text("utf-8").replace('title: "', 'title: "Edited: ', 1), "utf-8")  # it must run
     for fail, message in ((_generation_fails, "error: content/browse: cannot write (test)\n"),
                           (_generation_os_error, "error: cannot use /archive/content/index.md: [Errno 13] "
                                                  "Permission denied; the previous site/ is unchanged\n"),
@@ -143,6 +146,41 @@ def test_the_generation_runs_in_a_process_that_exits_and_reports_as_the_build(tm
                                                "of memory?); the previous site/ is unchanged\n")):
         monkeypatch.setattr(pipeline, "generate", fail)
         assert run_build(repo) == (1, message)
+
+
+def test_nothing_changed_is_seen_without_the_generations_process_and_in_one_walk_of_content(
+        tmp_path, caplog, monkeypatch):
+    from scripts.publish import tree
+    from scripts.store import digests
+    repo = make_site_repo(tmp_path)
+    assert run_build(repo)[0] == 0
+    walks, looks = [], []
+    real_files, real_stat = tree.files, os.stat
+    monkeypatch.setattr(workers, "in_child", lambda *a: pytest.fail("a process was started for the generation"))
+    def walk(top, *a):
+        walks.append(os.path.relpath(top, repo.root))
+        return real_files(top, *a)
+    from scripts.publish import unchanged
+    monkeypatch.setattr(tree, "files", walk)
+    monkeypatch.setattr(unchanged, "tree_files", walk)
+    monkeypatch.setattr(digests.os, "stat", lambda p, *a, **k: looks.append(p) or real_stat(p, *a, **k))
+    with caplog.at_level(logging.INFO):
+        code, again = run_build(repo)
+    assert code == 0, again  # warnings reported again: test_incremental.py
+    assert "nothing changed since the last build: content/ is up to date" in caplog.messages
+    assert "nothing changed since the last build: site/ is current" in caplog.messages
+    assert walks == ["content", "site"]  # content/ once, for the generation's stamp and the site's plan
+    generated = {os.fspath(repo.root / "content" / rel)
+                 for rel in json.loads((repo.root / "content" / ".generated.json").read_bytes())}
+    again = generated & set(map(os.fspath, looks))  # of 159 generated files, only the image list, which the site's
+    assert len(generated) > 100 and again == {os.fspath(repo.root / "content/_generated/links.json")}  # inputs read
+    monkeypatch.undo()
+    (repo.root / "content" / "fr" / "methodology.md").write_text("# Méthode\n\nRévisée.\n", "utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        assert run_build(repo)[0] == 0  # a hand-edited page is still seen
+    assert "fr: 1 changed source; only their pages are rendered again" in caplog.messages
+    assert "Révisée." in (repo.root / "site" / "fr" / "methodology" / "index.html").read_text("utf-8")
 
 
 def _tree(folder):

@@ -15,7 +15,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from conftest import REPO, make_site_repo, run_build
+from conftest import REPO, make_site_repo, run_build, settled
 
 ENTRY = '''\
 type: article
@@ -65,7 +65,7 @@ def _build(root: Path, kill_at: str = "") -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("kill_at, survivor", [("during-mkdocs", "previous"), ("after-exchange", "new"),
-                                               ("while-removing-old", "new")])
+                                               ("handing-over", "new")])
 def test_killed_build_leaves_a_whole_site_and_hand_written_files(tmp_path, kill_at, survivor):
     repo = _site_repo(tmp_path, entries=3)
     for rel, text in HAND.items():
@@ -82,19 +82,86 @@ def test_killed_build_leaves_a_whole_site_and_hand_written_files(tmp_path, kill_
     assert code == -signal.SIGKILL, out
     killed = _digest(site)
     assert _hand_written(repo) == hand, f"a hand-written file changed after a kill at {kill_at}"
-    left = list(repo.root.glob(".site-*"))
-    assert len(left) == 1 and (left[0] / ".evidence-archive-build").is_file()  # marked: the next build may remove it
+    left = settled(repo.root)  # killed handing over: the remover it started removes its own empty folder
+    assert len(left) == 1 and (repo.root / left[0] / ".evidence-archive-build").is_file()  # marked: the next build may remove it
     bad = repo.entry("2099-zz-bad", "type: nope\n", year="2099")
     assert _build(repo.root)[0] == 1  # a next build that fails its check leaves that site/ too
     assert _digest(site) == killed
     bad.unlink()
     assert _build(repo.root) == (0, ANY)  # the next build removes what the killed one left behind
-    assert not list(repo.root.glob(".site-*"))
+    assert settled(repo.root) == []
     new = _digest(site)
     assert new != before
     assert killed == (before if survivor == "previous" else new), f"site/ is not whole after a kill at {kill_at}"
     assert _hand_written(repo) == hand
     assert (site / "media" / "README.txt").read_text("utf-8") == HAND["content/media/README.txt"]
+
+
+def _edit(repo, n: int) -> None:
+    first = repo.root / "evidence/entries/2016/2016-synthetic-000.yaml"
+    first.write_text(ENTRY.format(n=0, edit=f" (edit {n})", month=1, day=1, added=1), "utf-8")
+
+
+def _gone(path: Path, timeout: float = 120.0) -> bool:
+    end = time.monotonic() + timeout
+    while path.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    return not path.exists()
+
+
+def test_the_command_returns_while_a_detached_remover_removes_the_previous_site(tmp_path):
+    from scripts.publish.temporary import TEMP, make_temporary, remove_temporary, running
+    repo = _site_repo(tmp_path, entries=3)
+    assert _build(repo.root) == (0, ANY)
+    _edit(repo, 1)
+    env = dict(os.environ, PYTHONPATH=str(REPO), EVIDENCE_ARCHIVE_TEST_STOP_AT="removing")
+    proc = subprocess.run([sys.executable, "-m", "scripts", "--root", str(repo.root), "build"], cwd=repo.root,
+                          env=env, capture_output=True, timeout=300)  # as make and the bench read our output
+    assert proc.returncode == 0, proc.stdout
+    [left] = repo.root.glob(".site-*")  # the remover, stopped before it removes anything, has the previous site
+    remover = int(TEMP.fullmatch(left.name)["pid"])
+    assert running(remover) and os.getsid(remover) == remover  # alive, in its own session
+    assert "(edit 1)" not in (left / "old" / "site" / "entries/2016-synthetic-000/index.html").read_text("utf-8")
+    assert "(edit 1)" in (repo.root / "site" / "entries/2016-synthetic-000/index.html").read_text("utf-8")
+    other = make_temporary(repo.root)  # the folder of a build still running (this process)
+    (other / "site").mkdir()
+    _edit(repo, 2)
+    assert run_build(repo)[0] == 0  # a build while the remover works: it leaves the remover's folder alone
+    assert (left / "old" / "site" / "index.html").is_file()
+    os.kill(remover, signal.SIGCONT)
+    assert _gone(left)
+    assert (other / "site").is_dir()  # the remover removes only its own folder
+    remove_temporary(other)
+    assert settled(repo.root) == []  # the second build's remover is done too
+
+
+def test_a_remover_killed_part_way_leaves_a_marked_folder_the_next_build_removes(tmp_path):
+    from scripts.publish import fixity
+    from scripts.publish.temporary import TEMP
+    repo = _site_repo(tmp_path, entries=3)
+    assert _build(repo.root) == (0, ANY)
+    _edit(repo, 1)
+    code, out = _build(repo.root, "while-removing-old")
+    assert code == 0, out  # the remover was killed, not the build
+    [left] = settled(repo.root)
+    assert (repo.root / left / ".evidence-archive-build").read_text("utf-8").splitlines()[1] == (
+        f"pid {TEMP.fullmatch(left)['pid']}")  # marked with the remover's PID: a build may remove it now it is gone
+    assert fixity.check(repo.root / "site").ok
+    assert _build(repo.root) == (0, ANY)  # nothing changed: no new site, but the leftover goes
+    assert settled(repo.root) == []
+
+
+def test_where_no_remover_can_start_the_build_removes_the_previous_site_itself(tmp_path, monkeypatch):
+    from scripts.publish import temporary
+
+    def cannot(parent):
+        raise OSError(11, "Resource temporarily unavailable")
+    repo = _site_repo(tmp_path, entries=3)
+    assert run_build(repo)[0] == 0
+    _edit(repo, 1)
+    monkeypatch.setattr(temporary, "start", cannot)
+    assert run_build(repo)[0] == 0
+    assert not list(repo.root.glob(".site-*"))  # at once: removed before the command returned
 
 
 def test_hand_written_files_in_generated_folders_survive_builds_and_removals(tmp_path):
@@ -221,5 +288,5 @@ def test_two_builds_at_once_both_succeed(tmp_path):
         assert proc.wait(timeout=300) == 0, (tmp_path / f"build-{n}.log").read_text("utf-8")
     built = _digest(repo.root / "site")
     assert run_build(repo)[0] == 0 and _digest(repo.root / "site") == built  # whole: what one build makes
-    assert not list(repo.root.glob(".site-*"))
+    assert settled(repo.root) == []
     assert not [p for p in (repo.root / "content").rglob("*") if p.name.endswith(".tmp")]

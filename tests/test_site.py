@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from conftest import make_site_repo, run_build
+from conftest import make_site_repo, run_build, settled
 from scripts.media import derivative_key
 
 ENTRY = "2016-01-07-regulator-communique"
@@ -377,7 +377,7 @@ def test_site_is_replaced_whole_with_or_without_the_exchange(tmp_path, monkeypat
     entry.write_text(entry.read_text("utf-8").replace("Yearly report", "Annual report"), "utf-8")
     assert run_build(repo)[0] == 0
     assert "Annual report" in read(repo, "entries/2017-report/index.html")
-    assert not list(repo.root.glob(".site-*")) and not (repo.root / "site" / ".evidence-archive-build").exists()
+    assert settled(repo.root) == [] and not (repo.root / "site" / ".evidence-archive-build").exists()
 
 
 def test_deleted_entry_pages_are_removed(tmp_path):

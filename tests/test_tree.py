@@ -48,3 +48,32 @@ def test_safe_target_refuses_what_it_always_refused():
             raise AssertionError(f"{rel!r} was accepted")
     assert safe_target(root, "entries/e1/index.md") == Path("/r/entries/e1/index.md")
     assert safe_target(root, "a/.b") == Path("/r/a/.b")  # only a leading dot is refused
+
+
+def test_one_walk_of_content_gives_each_languages_sources_and_the_outputs_digest_as_their_own_looks(tmp_path):
+    import json
+
+    from scripts import config as site_config
+    from scripts.publish import unchanged
+    from scripts.store import digests
+    content, outside = tmp_path / "content", tmp_path / "elsewhere"
+    (content / "fr" / "notes").mkdir(parents=True)
+    (content / "_generated").mkdir()
+    (outside / "ar").mkdir(parents=True)
+    for rel in ("index.md", "fr/index.md", "fr/notes/a.md", "_generated/links.json", "ar.md"):
+        (content / rel).write_text("{}" if rel.endswith(".json") else rel)
+    (outside / "ar" / "index.md").write_text("linked")
+    (content / "ar").symlink_to(outside / "ar")  # a language's folder that is a link: its own walk enters it
+    (content / "alias.md").symlink_to(content / "index.md")  # a generated path that is a link: its target's stat
+    listed = ["index.md", "fr/index.md", "alias.md", "_generated/links.json"]
+    (content / ".generated.json").write_text(json.dumps({rel: "0" * 64 for rel in listed}))
+    langs = site_config.Languages(default="en", others=("fr", "ar"))
+    files, irregular = tree.states(content)
+    assert irregular == {"alias.md"}
+    assert unchanged.split(tmp_path, langs, files) == {lang: unchanged.sources(tmp_path, lang, langs)
+                                                       for lang in langs.all}
+    assert digests.outputs(content, files, irregular) == (digests.outputs_digest(content), json.loads(
+        (content / ".generated.json").read_text()))
+    assert digests.outputs_digest(content) != ""
+    (content / "index.md").write_text("edited, and longer")
+    assert digests.outputs(content, *tree.states(content))[0] == digests.outputs_digest(content)

@@ -2,6 +2,7 @@
 
 output  the one writer: every generated file under content/ goes through it, never a hand-written one
 site       MkDocs (strict) once per changed language into a marked temporary folder, exchanged with site/ in one step
+temporary  the marked temporary folders; the detached remover of the previous site (the build returns at once)
 workers    the languages' MkDocs builds in parallel forked processes, their logs and failures sent to the build
 unchanged  which languages' part of site/ the last build still vouches for (nothing changed, nothing built)
 tree       one walk of a folder (os.scandir, string paths): site/ and content/ on every build

@@ -16,7 +16,7 @@ from ..evidence import files
 from ..evidence.problems import BuildError
 from ..render.i18n import NATIVE_NAMES, Lang
 from . import theme
-from .output import Writer
+from .output import recorded
 from .searchtext import UI_STRINGS
 
 SOURCE_LABEL = "Source and evidence files"  # the repository link in the header
@@ -28,11 +28,14 @@ def prefix(lang: str, langs: site_config.Languages) -> str:
     return "" if lang == langs.default else f"{lang}/"
 
 
-def check_hand_written(root: Path, langs: site_config.Languages) -> None:
-    """Raise BuildError naming each hand-written page of the default site that a language lacks."""
+def check_hand_written(root: Path, langs: site_config.Languages, manifest: dict | None = None) -> None:
+    """Raise BuildError naming each hand-written page of the default site that a language lacks.
+
+    ``manifest``: content/.generated.json, if the caller has just read it."""
     content = root / "content"
-    generated = set(Writer(content).previous)
-    pages = sorted(p.name for p in content.glob("*.md") if p.name not in generated)
+    names = [p.name for p in content.glob("*.md")]
+    generated = recorded(content, names, manifest)
+    pages = sorted(name for name in names if name not in generated)
     missing = [f"content/{lang}/{name}" for lang in langs.others for name in pages
                if not (content / lang / name).is_file()]
     if missing:

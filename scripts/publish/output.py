@@ -276,6 +276,16 @@ def _not_generated(rel: str) -> BuildError:
                       "move it away (generated paths belong to the generator)")
 
 
+def recorded(root: Path, names: list[str], manifest: dict | None = None) -> set[str]:
+    """Which of ``names`` ``Writer(root).previous`` holds, checking only their records (``manifest``: as just read)."""
+    if manifest is None:
+        try:
+            manifest = json.loads((root / MANIFEST).read_bytes())
+        except (OSError, ValueError):  # the writer says so when the generation runs
+            return set()
+    return {n for n in names if isinstance(manifest, dict) and _record_ok(root, n, manifest.get(n))}
+
+
 def _record_ok(root: Path, rel, digest) -> bool:
     """A manifest record we can use: a path the writer could have written, and a digest of the form it writes."""
     if not (isinstance(rel, str) and isinstance(digest, str) and _DIGEST.fullmatch(digest)):

@@ -3,8 +3,9 @@
 The temporary folder ``.site-build-PID-TOKEN/`` beside site/ holds a marker file we wrote
 (``.evidence-archive-build``, naming the PID and the token) and the new site in ``site/``. On Linux one
 ``renameat2(RENAME_EXCHANGE)`` swaps that folder with site/, so at no instant is site/ absent or partial;
-the previous site is then inside the temporary folder, which is removed. Only folders carrying a valid
-marker are ever removed: a user's ``.site-previous/`` is never touched.
+the previous site is then inside the temporary folder, which a detached remover removes after the build
+has returned (scripts/publish/temporary.py). Only folders carrying a valid marker are ever removed: a
+user's ``.site-previous/`` is never touched.
 """
 
 from __future__ import annotations
@@ -13,79 +14,32 @@ import ctypes
 import errno
 import logging
 import os
-import re
-import secrets
-import shutil
-import signal
 from pathlib import Path
 
 from ..evidence.problems import BuildError
 from .output import reason
+from .temporary import KILL_AT, MARKER, hand_over, kill_point, make_temporary, ours, remove_temporary, running
+
+__all__ = ["KILL_AT", "MARKER", "kill_point", "make_temporary", "mkdocs_build", "remove_leftovers", "remove_temporary",
+           "swap_in"]
 
 log = logging.getLogger(__name__)
 
-MARKER = ".evidence-archive-build"
-_TEMP = re.compile(r"\.site-build-(?P<pid>\d+)-(?P<token>[0-9a-f]{16})")
 _RENAME_EXCHANGE = 2  # linux/fs.h
-KILL_AT = "EVIDENCE_ARCHIVE_TEST_KILL_AT"  # tests only: the named point at which the build kills itself
-
-
-def kill_point(name: str) -> None:
-    """Kill this process at the named point when a test asks for it (``EVIDENCE_ARCHIVE_TEST_KILL_AT``)."""
-    if os.environ.get(KILL_AT) == name:
-        from .workers import parent
-        if parent() is not None:  # in a language's worker: the build itself is what a kill stops
-            os.kill(parent(), signal.SIGKILL)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _marker_text(pid: int, token: str) -> str:
-    return f"evidence-archive temporary build folder\npid {pid}\ntoken {token}\n"
-
-
-def make_temporary(parent: Path) -> Path:
-    """Create ``.site-build-PID-TOKEN/`` in ``parent`` with its marker; return the folder."""
-    pid, token = os.getpid(), secrets.token_hex(8)
-    folder = parent / f".site-build-{pid}-{token}"
-    folder.mkdir()
-    (folder / MARKER).write_text(_marker_text(pid, token), "utf-8")
-    return folder
-
-
-def _ours(entry: os.DirEntry) -> int | None:
-    """The PID of the build that made this folder, if it is one of ours (a valid marker), else None."""
-    match = _TEMP.fullmatch(entry.name)
-    if not match or not entry.is_dir(follow_symlinks=False):
-        return None
-    pid = int(match["pid"])
-    marker = os.path.join(entry.path, MARKER)
-    try:
-        with open(marker, "rb", opener=lambda p, f: os.open(p, f | getattr(os, "O_NOFOLLOW", 0))) as f:
-            text = f.read(1024)
-    except OSError:
-        # an empty folder of ours loses its marker last, just before it goes: removing it loses nothing
-        return pid if _empty(entry.path) else None
-    return pid if text == _marker_text(pid, match["token"]).encode() else None
-
-
-def _empty(path: str) -> bool:
-    try:
-        return not os.listdir(path)
-    except OSError:
-        return False
 
 
 def remove_leftovers(parent: Path, site_dir: Path) -> list[str]:
     """Delete the temporary folders that builds killed part way left in ``parent``; return their names.
 
-    A folder is removed only if it carries our marker and the build that made it is gone. If
+    A folder is removed only if it carries our marker and the process it names (a build, or the remover it
+    was handed to) is gone. If
     ``site_dir`` is missing (a kill between the two renames where the exchange is not available), the
     previous site kept in such a folder is moved back first.
     """
     removed = []
     for entry in sorted(os.scandir(parent), key=lambda e: e.name):
-        pid = _ours(entry)
-        if pid is None or _running(pid):
+        pid = ours(entry)
+        if pid is None or running(pid):
             continue
         folder = Path(entry.path)
         try:
@@ -99,45 +53,6 @@ def remove_leftovers(parent: Path, site_dir: Path) -> list[str]:
         log.info("removed %s, left behind by a build that was stopped", entry.name)
         removed.append(entry.name)
     return removed
-
-
-def remove_temporary(folder: Path) -> None:
-    """Remove a temporary folder of ours, its marker last (so a kill part way leaves it recognisable)."""
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name == MARKER:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            _remove_tree(Path(entry.path))
-        else:
-            os.unlink(entry.path)
-    (folder / MARKER).unlink(missing_ok=True)
-    folder.rmdir()
-
-
-def _remove_tree(tree: Path) -> None:
-    first = True
-    for entry in sorted(os.scandir(tree), key=lambda e: e.name):
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path)
-        else:
-            os.unlink(entry.path)
-        if first:
-            kill_point("while-removing-old")
-            first = False
-    tree.rmdir()
-
-
-def _running(pid: int) -> bool:
-    """Tell whether process ``pid`` exists (True when unsure: then nothing is deleted)."""
-    if pid == os.getpid() or os.name != "posix":  # on Windows, os.kill(pid, 0) would end the process
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: it exists, under another user
-        return True
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -167,19 +82,21 @@ def swap_in(new: Path, site_dir: Path, folder: Path) -> None:
     kill_point("after-exchange")
 
 
-def mkdocs_build(root: Path, site_dir: Path) -> None:
+def mkdocs_build(root: Path, site_dir: Path, seen=None) -> None:
     """Run MkDocs (strict) for each site language whose inputs changed, in parallel processes, into a marked
     temporary folder (the default language at its root, the others in <lang>/), link in the unchanged
-    languages' part of the previous site, then exchange the whole with ``site_dir`` in one step."""
+    languages' part of the previous site, then exchange the whole with ``site_dir`` in one step.
+
+    ``seen`` (a ``stamp.Seen``): content/ as the check that skipped the generation just saw it."""
     from mkdocs.exceptions import MkDocsException
 
     from .. import config as site_config
     from . import languages, unchanged
 
     langs = site_config.languages(root)
-    languages.check_hand_written(root, langs)
+    languages.check_hand_written(root, langs, seen.manifest if seen else None)
     record = unchanged.Record(root)
-    todo = unchanged.plan(root, site_dir, langs, record)
+    todo = unchanged.plan(root, site_dir, langs, record, seen.files if seen else None)
     keep = todo.keep
     parent = site_dir.parent
     try:
@@ -204,7 +121,7 @@ def mkdocs_build(root: Path, site_dir: Path) -> None:
             raise BuildError(f"MkDocs build failed: {exc}; the previous site/ is unchanged") from exc
         raise
     record.save(todo, files)  # after the swap: a record never vouches for a site that is not in place
-    _remove_quietly(folder)
+    _remove_later(folder)
 
 
 def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict) -> dict[str, list]:
@@ -245,6 +162,13 @@ def _build_one(root: Path, site_dir: Path, lang: str, langs, out: Path, edited: 
              "" if len(edited) == 1 else "s")
     incremental.prepare(site_dir, out, lang, langs, edited)
     incremental.build(cfg)
+
+
+def _remove_later(folder: Path) -> None:
+    """Leave the previous site to a detached remover (scripts/publish/temporary.py): the build returns at once."""
+    has_previous = (folder / "site").is_dir() or (folder / "previous").is_dir()
+    if not (has_previous and hand_over(folder)):  # a first build leaves only the marker: no process for that
+        _remove_quietly(folder)
 
 
 def _remove_quietly(folder: Path) -> None:

@@ -11,6 +11,7 @@ symbolic link to a folder is neither listed nor entered, and a folder that canno
 from __future__ import annotations
 
 import os
+import stat
 from typing import Callable, Iterator
 
 
@@ -40,3 +41,18 @@ def _listed(listing, rel: str, stack: list, enter) -> Iterator[tuple[str, os.Dir
             yield rel + entry.name, entry
         elif not entry.is_symlink() and (rel or enter is None or enter(entry.name)):
             stack.append((entry.path, f"{rel}{entry.name}/"))
+
+
+def states(top: os.PathLike | str) -> tuple[dict[str, list[int]], set[str]]:
+    """Every file under ``top`` by path relative to it, with [size, mtime, inode] of its ``lstat`` (a file gone since
+    it was listed is left out); and which of them are not regular files (symbolic links, sockets...)."""
+    found, irregular = {}, set()
+    for rel, entry in files(top):
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        found[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]  # as unchanged.state: lists shared, not copied
+        if not stat.S_ISREG(st.st_mode):
+            irregular.add(rel)
+    return found, irregular

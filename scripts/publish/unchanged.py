@@ -93,10 +93,28 @@ class Plan:
     partial: dict[str, list[str]] = field(default_factory=dict)  # language -> the sources that changed
 
 
-def plan(root: Path, site: Path, langs: site_config.Languages, record: "Record") -> Plan:
-    """Compare each language's inputs and site/ with the last build's record."""
+def split(root: Path, langs: site_config.Languages, files: dict[str, list[int]]) -> dict[str, dict[str, list]]:
+    """Each language's sources, as ``sources`` finds them, from one walk of the whole of content/ (``files``: each
+    file's ``state``, by path relative to content/)."""
+    found: dict[str, dict[str, list]] = {lang: {} for lang in langs.all}
+    default, others = found[langs.default], set(langs.others)
+    for rel, known in files.items():
+        top, sep, rest = rel.partition("/")
+        if sep and top in others:
+            found[top][rest] = known
+        else:
+            default[rel] = known
+    for lang in langs.others:  # a language's folder that is a link: the walk did not enter it, its own walk does
+        if os.path.islink(root / "content" / lang):
+            found[lang] = sources(root, lang, langs)
+    return found
+
+
+def plan(root: Path, site: Path, langs: site_config.Languages, record: "Record",
+         seen: dict[str, list[int]] | None = None) -> Plan:
+    """Compare each language's inputs and site/ with the last build's record (``seen``: content/ as just walked)."""
     shared = shared_inputs(root)
-    srcs = {lang: sources(root, lang, langs) for lang in langs.all}
+    srcs = split(root, langs, seen) if seen is not None else {lang: sources(root, lang, langs) for lang in langs.all}
     digests = {lang: hashlib.sha256(json.dumps([shared, lang, srcs[lang]], sort_keys=True).encode(
         "utf-8", "surrogateescape")).hexdigest() for lang in langs.all}
     result = Plan(shared, srcs, digests)

@@ -70,26 +70,46 @@ def inputs_digest(root: Path) -> str:
 def outputs_digest(content: Path) -> str:
     """Digest of the manifest, of every file it lists and of every image the site will link to,
     by size and mtime ('' if one is missing: e.g. .cache/ was deleted)."""
+    return outputs(content)[0]
+
+
+def outputs(content: Path, seen: dict[str, list[int]] | None = None, irregular=frozenset()) -> tuple[str, dict]:
+    """``outputs_digest`` and the manifest it read ({} if none); ``seen``: content/'s files as just walked, by path,
+    their [size, mtime, inode] (``irregular``: those that are not regular files, looked at again)."""
     try:
         raw = (content / MANIFEST).read_bytes()
         listed = json.loads(raw)
         images = json.loads((content / LINKS).read_bytes()) if _names(listed) and LINKS in listed else {}
     except (OSError, ValueError):
-        return ""
+        return "", {}
     if not (_names(listed) and _names(images) and _names(images.values())):
-        return ""  # a hand-edited record: the generation runs, and the writer says what is wrong with it
+        return "", {}  # a hand-edited record: the generation runs, and the writer says what is wrong with it
     h = hashlib.sha256(raw)
     # os.path.join on strings, not pathlib: 60,000 files at 10,000 entries, on every build
     here, root = os.fspath(content), os.fspath(content.parent)
-    files = [(rel, os.path.join(here, rel)) for rel in sorted(listed)]
-    files += [(src, os.path.join(root, src)) for src in sorted(images.values())]
-    for rel, path in files:
-        try:
-            st = os.stat(path)
-            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-        except (OSError, ValueError):  # ValueError: a NUL or a lone surrogate in a name (UnicodeEncodeError)
-            return ""
-    return h.hexdigest()
+    seen = seen or {}
+    for rel in sorted(listed):
+        known = seen.get(rel) if rel not in irregular else None  # a regular file's lstat is its stat
+        if not _stated(h, rel, known or os.path.join(here, rel)):
+            return "", {}
+    for src in sorted(images.values()):
+        if not _stated(h, src, os.path.join(root, src)):
+            return "", {}
+    return h.hexdigest(), listed
+
+
+def _stated(h, rel: str, known: list[int] | str) -> bool:
+    """Feed a file's size and mtime into ``h`` (``known``: as seen, or its path to look at); False if it is missing."""
+    try:
+        size, mtime = known[:2] if isinstance(known, list) else _size_mtime(os.stat(known))
+        h.update(f"{rel}\0{size}\0{mtime}\n".encode())
+    except (OSError, ValueError):  # ValueError: a NUL or a lone surrogate in a name (UnicodeEncodeError)
+        return False
+    return True
+
+
+def _size_mtime(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
 
 
 def _names(values) -> bool:

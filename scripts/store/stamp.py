@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..evidence.problems import ERROR, WARNING, Problem
+from ..publish import tree
 from .section import open_section
-from .digests import inputs_digest, outputs_digest
+from .digests import inputs_digest, outputs, outputs_digest
 
 log = logging.getLogger(__name__)
 _NAME = "last run"
@@ -73,6 +74,26 @@ def current(root: Path) -> tuple[str, Stamp | None]:
     if stamp and stamp.outputs and stamp.outputs == outputs_digest(root / "content"):
         return digest, stamp
     return digest, None
+
+
+@dataclass
+class Seen:
+    """What proving content/ current saw, for the site's plan to use instead of looking again."""
+
+    files: dict[str, list[int]]  # every file under content/, by path relative to it: [size, mtime, inode]
+    irregular: set[str]  # those of them that are not regular files
+    manifest: dict[str, str]  # content/.generated.json as read
+
+
+def fresh(root: Path) -> tuple[Stamp | None, Seen | None]:
+    """The last run's stamp if generation can be skipped, with what content/ was seen to hold (one walk of it)."""
+    digest = inputs_digest(root)
+    stamp = _decode(digest, _section(root).get(_NAME, digest))
+    if not (stamp and stamp.outputs):
+        return None, None  # content/ is not walked: the generation, about to run, changes it
+    seen = Seen(*tree.states(root / "content"), {})
+    found, seen.manifest = outputs(root / "content", seen.files, seen.irregular)
+    return (stamp, seen) if found == stamp.outputs else (None, None)
 
 
 def save(root: Path, inputs: str, files: int, entries: int, epoch: str, problems: list[Problem]) -> None:
