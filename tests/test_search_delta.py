@@ -208,3 +208,21 @@ def test_a_delta_that_cannot_be_trusted_gives_way_to_a_full_index(tmp_path, capl
         assert searchdelta.plan(site, old, "en", langs, ["entries/2017-report.md"]) is None
     assert caplog.messages == [f"en: the search index's last delta cannot be used ({reason}): indexing it in full"]
     assert searchdelta.plan(site, site, "en", langs, ["entries/2017-report.md"]).pages == ["entries/2016-01-07-regulator-communique/index.html"]
+
+
+def test_a_build_killed_while_it_makes_a_delta_leaves_the_last_site_and_the_next_one_makes_it(tmp_path):
+    from test_nothing_lost import _build, _digest
+    repo = make_site_repo(tmp_path / "repo")
+    site = repo.root / "site"
+    assert _build(repo.root)[0] == 0
+    _edit(repo, "2016-01-07-regulator-communique", "calls break the", "calls quibble the")
+    assert _build(repo.root)[0] == 0
+    before = _digest(site)
+    _edit(repo, "2017-report", "mentions the block", "mentions the wobblefrost")
+    code, out = _build(repo.root, "during-search-delta")
+    assert code == -9, out
+    assert _digest(site) == before  # the last site, its delta and entry file as they were
+    code, out = _build(repo.root)
+    assert code == 0, out
+    assert "en: search index of its 2 pages changed since its last full index" in out
+    assert not list(repo.root.glob(".site-*"))

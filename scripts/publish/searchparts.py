@@ -92,9 +92,11 @@ def _deltas(new: Path, old: Path, kept: dict, fresh: dict, stage: Path) -> None:
         langs_of.update({lang: before["languages"][lang] for lang in kept})
         stale.update({lang: d.stale for lang, d in kept.items()})
         head = before
+    from .site import kill_point
     for lang, delta in fresh.items():
         here = stage / f"{lang}-delta"
         delta = searchdelta.run(new, lang, delta, here)
+        kill_point("during-search-delta")
         if not delta.pages:
             continue  # no page's indexed text changed: the primary index is right as it is
         _merge(here / SEARCH, bundle, [lang], entry=False)
