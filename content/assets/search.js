@@ -41,7 +41,8 @@
     if (loading) return loading;
     var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI).href;
     var lang = (document.documentElement.lang || "").toLowerCase();
-    var entry = fetch(bundle + "pagefind-entry.json").then(function (r) { return r.json(); });
+    // no-cache: asked again of the server (as pagefind.js does), never a copy from before the last build
+    var entry = fetch(bundle + "pagefind-entry.json", { cache: "no-cache" }).then(function (r) { return r.json(); });
     loading = Promise.all([import(bundle + "pagefind.js"), entry]).then(function (got) {
       var pf = got[0], delta = got[1][DELTA] && got[1][DELTA][lang];
       var opts = { baseUrl: new URL(bundle + "../", document.baseURI).pathname, excerptLength: EXCERPT };

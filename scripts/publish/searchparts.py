@@ -8,7 +8,8 @@ copy (hard links) of the rebuilt languages' HTML only, and the bundle is that ru
 languages' files from the previous bundle, with both runs' languages in the entry file. A language is
 found by ``<html lang>``; the tests compare the result with a run over the whole site. Each rebuilt language
 gets its own run, one after another: one run over three languages at 10,000 entries holds 1.8 GB, one per
-language about a third of that, in about the same time.
+language about a third of that, in about the same time. A language whose pages were re-rendered in part keeps
+its primary files too, and Pagefind runs over its changed pages only, into a delta (``searchdelta``).
 """
 
 from __future__ import annotations
