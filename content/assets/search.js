@@ -9,6 +9,7 @@
   var ARTICLES = ["\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644"];
   var PREFIXES = "\u0648\u0628\u0644\u0641";  // و ب ل ف
   var SENTINEL = "\u2042";  // searchtext.SENTINEL: where the hidden normalised copy starts in a page's text
+  var DELTA = "archive_delta";  // searchdelta.KEY
   var EXCERPT = 30, PAGE = 5, PAUSE = 120;  // words per excerpt, results per batch, ms of typing pause
   function normalise(word) {
     return word.toLowerCase().replace(/[\u0629\u0649\u0640]/g, function (c) { return LETTERS[c]; })
@@ -32,16 +33,38 @@
   var text = JSON.parse(root.getAttribute("data-text")), loading = null, asked = 0, found = [], shown = 0, back = null;
   var terms = [];
 
+  // After an edit build, a language's changed pages are in a second index (pagefind/delta/, see
+  // scripts/publish/searchdelta.py): pagefind-entry.json lists, per such language, the primary index's ids of the
+  // pages it replaces. Pagefind reads that file too, but keeps its contents to itself: one more small request.
+  var stale = Object.create(null);
   function load() {
     if (loading) return loading;
     var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI).href;
-    loading = import(bundle + "pagefind.js").then(function (pf) {
-      return pf.options({ baseUrl: new URL(bundle + "../", document.baseURI).pathname, excerptLength: EXCERPT,
-                          noWorker: true })  // searching our index is quick: spare the reader the worker's 41 KB
-        .then(function () { return pf.init(); }).then(function () { return pf; });
+    var lang = (document.documentElement.lang || "").toLowerCase();
+    // no-cache: asked again of the server (as pagefind.js does), never a copy from before the last build
+    var entry = fetch(bundle + "pagefind-entry.json", { cache: "no-cache" }).then(function (r) { return r.json(); });
+    loading = Promise.all([import(bundle + "pagefind.js"), entry]).then(function (got) {
+      var pf = got[0], delta = got[1][DELTA] && got[1][DELTA][lang];
+      var opts = { baseUrl: new URL(bundle + "../", document.baseURI).pathname, excerptLength: EXCERPT };
+      return pf.options(Object.assign({ noWorker: true }, opts))  // searching our index is quick: spare the reader the worker's 41 KB
+        .then(function () { return pf.init(); })
+        .then(function () {
+          if (!Array.isArray(delta)) return;
+          delta.forEach(function (id) { stale[id] = true; });
+          return pf.mergeIndex(new URL(bundle + "delta/").pathname, opts);
+        }).then(function () { return pf; });
     });
     loading.catch(function () { say(text.failed); });
     return loading;
+  }
+  // The results without the primary index's copies of pages the delta holds (and each page once), before counting
+  function current(results) {
+    var seen = Object.create(null);
+    return results.filter(function (r) {
+      if (stale[r.id] || seen[r.id]) return false;
+      seen[r.id] = true;
+      return true;
+    });
   }
   function say(message) { status.textContent = message; }
 
@@ -111,7 +134,7 @@
     say(text.loading);
     load().then(function (pf) { return pf.search(terms.join(" ")); }).then(function (search) {
       if (mine !== asked) return;
-      found = search.results; shown = 0; list.textContent = "";
+      found = current(search.results); shown = 0; list.textContent = "";
       say(found.length ? text.results.replace("{count}", found.length.toLocaleString(document.documentElement.lang)) : text.none);
       return showMore(mine);
     }).catch(function () { if (mine === asked) say(text.failed); });

@@ -7,6 +7,7 @@ workers    the languages' MkDocs builds in parallel forked processes, their logs
 unchanged  which languages' part of site/ the last build still vouches for (nothing changed, nothing built)
 tree       one walk of a folder (os.scandir, string paths): site/ and content/ on every build
 searchparts  Pagefind over the rebuilt languages only, the kept languages' index files reused
+searchdelta  after an edit, Pagefind over the changed pages only (pagefind/delta/, merged by search.js)
 languages  each language's MkDocs configuration, derived from mkdocs.yml; the hand-written pages it needs
 lock    one build of an archive at a time (a second one waits)
 searchtext what Pagefind indexes (a hidden normalised copy of each page's words) and the Pagefind run

@@ -8,20 +8,24 @@ copy (hard links) of the rebuilt languages' HTML only, and the bundle is that ru
 languages' files from the previous bundle, with both runs' languages in the entry file. A language is
 found by ``<html lang>``; the tests compare the result with a run over the whole site. Each rebuilt language
 gets its own run, one after another: one run over three languages at 10,000 entries holds 1.8 GB, one per
-language about a third of that, in about the same time.
+language about a third of that, in about the same time. A language whose pages were re-rendered in part keeps
+its primary files too, and Pagefind runs over its changed pages only, into a delta (``searchdelta``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from pathlib import Path
 
 from .. import config as site_config
+from . import searchdelta
 from .searchtext import run_pagefind
 from .unchanged import SEARCH, part
 
+log = logging.getLogger(__name__)
 ENTRY = "pagefind-entry.json"
 _LANG = re.compile(r"(?:pagefind\.|wasm\.)?([a-z]{2,3}(?:-[A-Za-z0-9]+)*)[_.]")
 
@@ -34,13 +38,15 @@ def _owner(name: str) -> str | None:
     return m[1]
 
 
-def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], stage: Path) -> None:
-    """Write new/pagefind/ for the site in ``new``: one run per language not in ``keep``, the kept ones' files
-    linked from the previous bundle in ``old``."""
+def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], stage: Path,
+          partial: dict[str, list[str]] | None = None) -> None:
+    """Write new/pagefind/ for the site in ``new``: one run per language not in ``keep`` (over its changed pages
+    only, into a delta, when ``partial`` names its changed sources), the other files linked from ``old``."""
     if not (old / SEARCH / ENTRY).is_file():
-        keep = []
+        keep, partial = [], {}
     pages = _pages(new, langs)
-    for lang in (lang for lang in langs.all if lang not in keep and pages.get(lang)):
+    kept, fresh, full = _plan(new, old, langs, keep, partial or {}, pages)
+    for lang in full:
         here = stage / lang
         for rel in pages[lang]:
             (here / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -50,8 +56,68 @@ def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], s
             _merge(here / SEARCH, new / SEARCH, [lang])
         else:
             os.replace(here / SEARCH, new / SEARCH)
-    if keep:
-        _merge(old / SEARCH, new / SEARCH, keep)
+    reused = [lang for lang in langs.all if lang not in full and pages.get(lang)]  # their primary files: the last ones
+    if reused:
+        _merge(old / SEARCH, new / SEARCH, reused)
+    if kept or fresh:
+        _deltas(new, old, kept, fresh, stage)
+
+
+def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[str]], pages: dict):
+    """The kept languages' deltas, this build's new deltas, and the languages Pagefind indexes in full."""
+    kept, fresh, full = {}, {}, []
+    for lang in (lang for lang in langs.all if pages.get(lang)):
+        try:
+            if lang in keep:
+                if (delta := searchdelta.kept(old, lang)) is not None:
+                    kept[lang] = delta
+                continue
+        except searchdelta.Untrusted as exc:
+            log.info("%s: the search index's last delta cannot be used (%s): indexing it in full", lang, exc)
+        else:
+            if lang in partial and (delta := searchdelta.plan(new, old, lang, langs, partial[lang])) is not None:
+                if delta.pages:
+                    fresh[lang] = delta
+                continue
+        full.append(lang)
+    return kept, fresh, full
+
+
+def _deltas(new: Path, old: Path, kept: dict, fresh: dict, stage: Path) -> None:
+    """Write new/pagefind/delta/ (the kept deltas linked, the fresh ones made) and list the ids each replaces."""
+    bundle, primary = new / SEARCH / searchdelta.DELTA, _entry(new / SEARCH / ENTRY)
+    langs_of, stale, head = {}, {}, {}
+    if kept:
+        before = _entry(old / SEARCH / searchdelta.DELTA / ENTRY)
+        _merge(old / SEARCH / searchdelta.DELTA, bundle, list(kept), entry=False)
+        langs_of.update({lang: before["languages"][lang] for lang in kept})
+        stale.update({lang: d.stale for lang, d in kept.items()})
+        head = before
+    from .site import kill_point
+    for lang, delta in fresh.items():
+        here = stage / f"{lang}-delta"
+        delta = searchdelta.run(new, lang, delta, here)
+        kill_point("during-search-delta")
+        if not delta.pages:
+            continue  # no page's indexed text changed: the primary index is right as it is
+        _merge(here / SEARCH, bundle, [lang], entry=False)
+        head = _entry(here / SEARCH / ENTRY)
+        langs_of[lang] = dict(head["languages"][lang], **{searchdelta.BASE: primary["languages"][lang]["hash"]})
+        stale[lang] = delta.stale
+        log.info("%s: search index of its %d page%s changed since its last full index", lang, len(delta.pages),
+                 "" if len(delta.pages) == 1 else "s")
+    if not langs_of:
+        return
+    _write(bundle / ENTRY, {k: v for k, v in head.items() if k != searchdelta.KEY} | {"languages": langs_of})
+    _write(new / SEARCH / ENTRY, primary | {searchdelta.KEY: stale})
+
+
+def _entry(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
 
 
 def _pages(site: Path, langs: site_config.Languages) -> dict[str, list[str]]:
@@ -67,15 +133,23 @@ def _pages(site: Path, langs: site_config.Languages) -> dict[str, list[str]]:
     return found
 
 
-def _merge(old: Path, new: Path, keep: list[str]) -> None:
-    """Link the kept languages' files of the ``old`` bundle into ``new``; list their languages in its entry file."""
+def _merge(old: Path, new: Path, keep: list[str], entry: bool = True) -> None:
+    """Link the kept languages' files of the ``old`` bundle into ``new`` (its shared files too when ``new`` has none);
+    list their languages in its entry file (``entry``)."""
+    shared = not (new / ENTRY).exists()
     for folder, dirs, names in os.walk(old):
         rel_dir = Path(folder).relative_to(old)
+        if rel_dir == Path("."):
+            dirs[:] = [d for d in dirs if d != searchdelta.DELTA]  # the delta is not the primary's: _deltas
         for name in names:
-            if _owner(name) in keep:
+            owner = _owner(name)
+            if owner in keep or (shared and owner is None and name != ENTRY):
                 (new / rel_dir).mkdir(parents=True, exist_ok=True)
                 os.link(Path(folder) / name, new / rel_dir / name)
-    entry = json.loads((new / ENTRY).read_text("utf-8"))
-    before = json.loads((old / ENTRY).read_text("utf-8"))["languages"]
-    entry["languages"].update({k: v for k, v in before.items() if k in keep})
-    (new / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
+    if not entry:
+        return
+    before = _entry(old / ENTRY)
+    now = _entry(new / ENTRY) if not shared else {k: v for k, v in before.items() if k != searchdelta.KEY} | {
+        "languages": {}}
+    now["languages"].update({k: v for k, v in before["languages"].items() if k in keep})
+    _write(new / ENTRY, now)

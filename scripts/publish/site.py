@@ -142,7 +142,8 @@ def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict
     for lang in todo.keep:
         log.info("%s: nothing changed since the last build; its pages are kept", lang)
         unchanged.link_part(site_dir, new, lang, langs)
-    searchparts.index(new, site_dir, langs, todo.keep, folder / "search-stage")  # only the rebuilt languages
+    # only the rebuilt languages; those re-rendered in part, over their changed pages only
+    searchparts.index(new, site_dir, langs, todo.keep, folder / "search-stage", todo.partial)
     seen: dict[str, list] = {}
     fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
     return seen

@@ -1,0 +1,199 @@
+"""After an edit, Pagefind over the changed pages only, into a second bundle the browser merges.
+
+Pagefind cannot update an index. When a language's pages are rendered again incrementally
+(publish/incremental.py), its files of the primary bundle (pagefind/) are kept from the last site, and
+Pagefind runs only over the pages whose bytes changed since that language's last full index: this build's
+changed pages plus the last delta's pages (the delta is cumulative until the next full index). Its index
+files (entry, metadata, index chunks, fragments; no wasm: pagefind.js merges an index with the primary's
+wasm) go to ``pagefind/delta/``, a folder of the search bundle's own part of the site (``unchanged.part``
+gives every other top folder to the default language). The primary index still holds the old copy of
+each of those pages: their ids (Pagefind's result id, the name of the fragment file) are listed per
+language under ``archive_delta`` in pagefind/pagefind-entry.json, a file search.js reads anyway and
+pagefind.js ignores, and search.js drops those results before it counts them.
+
+A delta over more than ``BOUND`` pages, or one that cannot be trusted (its base index is not the one it
+was made against, its ids unreadable), gives way to a full index of the language. A cold build, a full
+build of a language, and so ``make site`` on a fresh clone, never make a delta.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .. import config as site_config
+from .incremental import THEME_OUTPUTS, dest
+from .searchtext import run_pagefind
+
+log = logging.getLogger(__name__)
+
+DELTA = "delta"  # pagefind/delta/
+KEY = "archive_delta"  # in pagefind/pagefind-entry.json: language -> the primary ids its delta replaces
+BASE = "archive_base"  # in the delta's entry, per language: the primary index (its meta hash) it was made against
+# Pagefind over 200 pages of the 10,000-entry bench: 0.97 s wall, 0.38 s CPU, against 10 s and 17.5 s CPU for
+# a full language (benchmarks/search.md); past that a full index costs the reader and the ranking less.
+BOUND = 200
+BODY = b"data-pagefind-body"  # Pagefind indexes only the pages that have it (every page of ours but 404.html)
+_ID = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*_[0-9a-f]{7,64}")
+_FRAGMENT = ".pf_fragment"
+_KEPT = ("pagefind-entry.json",)
+
+
+class Untrusted(ValueError):
+    """A previous delta that cannot be used as it is: the language is indexed in full."""
+
+
+@dataclass
+class Delta:
+    """One language's delta: its pages (site paths) and the primary ids it makes stale."""
+
+    pages: list[str]
+    stale: list[str]
+
+
+def changed_pages(new: Path, old: Path, lang: str, langs: site_config.Languages, sources: list[str]) -> list[str] | None:
+    """The HTML pages this build wrote again for ``sources`` whose bytes differ from the previous site's (None:
+    a page that did not exist before)."""
+    here = "" if lang == langs.default else f"{lang}/"
+    found = []
+    for rel in sorted({dest(s) for s in sources} | set(THEME_OUTPUTS)):
+        if not rel.endswith(".html") or not (new / here / rel).is_file():
+            continue
+        try:
+            before = (old / here / rel).read_bytes()
+        except FileNotFoundError:
+            return None
+        now = (new / here / rel).read_bytes()
+        if now != before and BODY in now:
+            found.append(here + rel)
+    return found
+
+
+def previous(old_bundle: Path, lang: str) -> Delta | None:
+    """The last site's delta of ``lang`` (None if it has none); Untrusted if it cannot be used."""
+    entry = _json(old_bundle / "pagefind-entry.json")
+    stale = entry.get(KEY, {}).get(lang) if isinstance(entry.get(KEY), dict) else None
+    if stale is None:
+        return None
+    if not (isinstance(stale, list) and all(isinstance(i, str) and _ID.fullmatch(i) for i in stale)):
+        raise Untrusted("its list of replaced pages is not one this build wrote")
+    mine = _json(old_bundle / DELTA / "pagefind-entry.json").get("languages", {}).get(lang)
+    base = entry.get("languages", {}).get(lang, {}).get("hash")
+    if not isinstance(mine, dict) or mine.get(BASE) != base or not base:
+        raise Untrusted("it was not made against the index it would complete")
+    urls = _urls(old_bundle / DELTA / "fragment", lang)
+    return Delta(sorted(_rel(u) for u in urls), stale)
+
+
+def _json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise Untrusted(f"{path.name} cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise Untrusted(f"{path.name} is not an object")
+    return data
+
+
+def _urls(fragments: Path, lang: str, wanted: set[str] | None = None) -> dict[str, str]:
+    """url -> id of ``lang``'s fragments in ``fragments``; with ``wanted``, only those urls (the scan stops once
+    they are all found)."""
+    found: dict[str, str] = {}
+    try:
+        names = sorted(n for n in os.listdir(fragments) if n.startswith(lang + "_") and n.endswith(_FRAGMENT))
+    except FileNotFoundError:
+        return found
+    for name in names:
+        url = _fragment_url(fragments / name)
+        if wanted is None or url in wanted:
+            found[url] = name[:-len(_FRAGMENT)]
+            if wanted is not None and len(found) == len(wanted):
+                break
+    return found
+
+
+def _fragment_url(path: Path) -> str:
+    """A fragment's url, from the start of the file only (gzip JSON after Pagefind's signature; url comes first)."""
+    try:
+        with open(path, "rb") as f:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(f.read(4096), 2048)
+        text = head.decode("utf-8", "ignore")
+        at = text.index('"url":') + len('"url":')
+        return json.JSONDecoder().raw_decode(text, at)[0]
+    except (OSError, zlib.error, ValueError) as exc:
+        raise Untrusted(f"the fragment {path.name} cannot be read ({exc})") from None
+
+
+def _rel(url: str) -> str:
+    """The site path of a page's url in the index ('/fr/entries/x/' -> 'fr/entries/x/index.html')."""
+    rel = unquote(url).lstrip("/")
+    return rel + "index.html" if rel.endswith("/") or not rel else rel
+
+
+def _url(rel: str) -> str:
+    return "/" + (rel[:-len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources: list[str]) -> Delta | None:
+    """The pages ``lang``'s delta may hold in this build and the primary ids of those, or None for a full index."""
+    changed = changed_pages(new, old, lang, langs, sources)
+    if changed is None:
+        return None
+    bundle = old / "pagefind"
+    try:
+        before = previous(bundle, lang) or Delta([], [])
+        pages = sorted(set(before.pages) | set(changed))
+        if len(pages) > BOUND:
+            log.info("%s: %d pages changed since its last full search index (more than %d): indexing it in full",
+                     lang, len(pages), BOUND)
+            return None
+        if any(not (new / rel).is_file() for rel in pages):
+            raise Untrusted("one of its pages is gone")
+        ids = _urls(bundle / "fragment", lang, {_url(rel) for rel in pages}) if pages else {}
+    except Untrusted as exc:
+        log.info("%s: the search index's last delta cannot be used (%s): indexing it in full", lang, exc)
+        return None
+    return Delta(pages, [ids.get(_url(rel), "") for rel in pages])
+
+
+def kept(old: Path, lang: str) -> Delta | None:
+    """A kept language's delta from the last site, or None (no delta); Untrusted if it cannot be used."""
+    return previous(old / "pagefind", lang)
+
+
+def run(new: Path, lang: str, delta: Delta, stage: Path) -> Delta:
+    """Pagefind over the pages of ``delta`` whose indexed text is not the primary's, into ``stage``/pagefind;
+    return those pages and the primary ids they replace (no pages: the primary is right as it is)."""
+    primary = dict(zip(delta.pages, delta.stale))
+    pages = delta.pages
+    for attempt in (1, 2):  # a page whose bytes changed but not its indexed text (a list's links) is left out
+        ids = _run_over(new, lang, pages, stage / str(attempt))
+        same = {rel for rel in pages if primary.get(rel) and ids.get(_url(rel)) == primary[rel]}
+        if not same:
+            break
+        pages = [rel for rel in pages if rel not in same]
+        if not pages:
+            return Delta([], [])
+    os.replace(stage / str(attempt) / "pagefind", stage / "pagefind")
+    return Delta(pages, sorted(primary[rel] for rel in pages if primary.get(rel) and ids.get(_url(rel)) != primary[rel]))
+
+
+def _run_over(new: Path, lang: str, pages: list[str], stage: Path) -> dict[str, str]:
+    """Pagefind over ``pages`` into ``stage``/pagefind, without the files pagefind.js takes from the primary;
+    return its url -> id."""
+    for rel in pages:
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(new / rel, stage / rel)
+    run_pagefind(stage)
+    out = stage / "pagefind"
+    for path in [out / "pagefind.js", *out.glob("wasm.*")]:
+        path.unlink(missing_ok=True)  # pagefind.js merges an index with the primary's script and wasm
+    return _urls(out / "fragment", lang)
