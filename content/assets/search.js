@@ -112,6 +112,7 @@
     load().then(function (pf) { return pf.search(terms.join(" ")); }).then(function (search) {
       if (mine !== asked) return;
       found = search.results; shown = 0; list.textContent = "";
+      list.setAttribute("data-query", query);  // which query the list answers (scripts/bench/search.py waits for it)
       say(found.length ? text.results.replace("{count}", found.length.toLocaleString(document.documentElement.lang)) : text.none);
       return showMore(mine);
     }).catch(function () { if (mine === asked) say(text.failed); });
