@@ -21,3 +21,13 @@ def test_the_table_says_how_each_query_was_typed():
     assert lines[2] == ("| pagefind | ar | حجب | 1,520 | 150 ms a key, from the last (preload.js) | 251 KB | 210 KB | 14 | "
                         "0.61 s (0.60, 0.61, 0.70) |")
     assert lines[3] == "| pagefind | ar | حجب |  | at once, from '/' | 251 KB | 210 KB | 14 | 0.61 s (0.60, 0.61, 0.70) |"
+
+
+def test_entries_holding_a_query_match_as_the_index_does(tmp_path):
+    from scripts.bench.searchsites import entries_holding
+    folder = tmp_path / "evidence" / "entries" / "2016"
+    folder.mkdir(parents=True)
+    (folder / "a.yaml").write_text('title: "Regulators and the court"\ntitle_original: "الحظر"\n', "utf-8")
+    (folder / "b.yaml").write_text('title: "A petition"\nnotes: "Méditel, wa-lkalat: وكالة"\n', "utf-8")
+    got = entries_holding(tmp_path, ["regulator", "petition court", "court", "حظر", "meditel", "الوكالة", "حجب"])
+    assert got == {"regulator": 1, "petition court": 0, "court": 1, "حظر": 1, "meditel": 1, "الوكالة": 1, "حجب": 0}

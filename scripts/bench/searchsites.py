@@ -139,6 +139,21 @@ def _build(root: Path, entries: int, text: str):
     return {"pagefind": root / "site", "material": root / "site-material"}, timings
 
 
+def entries_holding(root: Path, queries: list[str]) -> dict[str, int]:
+    """How many of the archive's entry files hold each query: a word of theirs, in one of the forms the site
+    indexes (scripts/publish/searchtext.py), starts with each of the query's words, as Pagefind matches."""
+    from ..publish import searchtext
+    from .synthetic import WORD
+    entries = [set(WORD.findall(p.read_text("utf-8").lower())) for p in (root / "evidence" / "entries").rglob("*.yaml")]
+    every = set().union(*entries)
+    counts = {}
+    for query in queries:
+        terms = [searchtext.strip_article(searchtext.normalise(t)) for t in WORD.findall(query)]
+        holding = [{w for w in every if any(v.startswith(t) for v in searchtext.variants(w))} for t in terms]
+        counts[query] = sum(1 for words in entries if all(words & h for h in holding))
+    return counts
+
+
 def timing_table(t: dict) -> str:
     """Index times and sizes as a Markdown table."""
     return "\n".join([
