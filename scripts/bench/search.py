@@ -96,8 +96,9 @@ def measure(site: Path, lang_prefix: str, query: str, browser=None, engine: str 
             script: Path | None = None) -> dict:
     """One fresh page's figures for ``query`` on the home page at ``lang_prefix`` ('', 'fr/', 'ar/');
     ``browser``: a Playwright Chromium to use (by default one is launched). ``delay`` 0: the query is typed
-    at once and timed from pressing '/'; otherwise one key every ``delay`` ms, timed from the last key to the
-    first result of the whole query (Pagefind only). ``script``: a search.js served instead of the site's."""
+    at once and timed from pressing '/'; otherwise one key every ``delay`` ms, timed from the last key. Either
+    way to the first result of the whole query (Pagefind: of the list search.js marks with it, not a prefix's
+    results). ``script``: a search.js served instead of the site's."""
     if browser is None:
         from playwright.sync_api import sync_playwright
         with sync_playwright() as p:
@@ -107,7 +108,7 @@ def measure(site: Path, lang_prefix: str, query: str, browser=None, engine: str 
             finally:
                 launched.close()
     field, result, ours = ENGINES[engine]
-    if delay:  # the results of the whole query, not those of a prefix still on screen (search.js marks them)
+    if engine == "pagefind":  # the whole query's results, not a prefix's still on screen (search.js marks them)
         result = f"ol[data-query={json.dumps(query, ensure_ascii=False)}] {result}"
     server = _serve(site, script)
     base = f"http://127.0.0.1:{server.server_port}/"
