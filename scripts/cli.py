@@ -14,7 +14,7 @@ EPILOG = {
     "check": "example:\n  python -m scripts check --strict\n  python -m scripts check --format github",
     "build": "example:\n  python -m scripts build            # what `make site` runs\n  python -m scripts build --no-mkdocs",
     "serve": "example:\n  python -m scripts serve   # then open http://127.0.0.1:8000/",
-    "bench": "example:\n  python -m scripts bench --entries 1000 10000 --images 0.2 --out benchmarks\n  python -m scripts bench --entries 50 --images 5 --runs 1   # smoke test\n  python -m scripts bench --search --entries 10000 --site site --out benchmarks",
+    "bench": "example:\n  python -m scripts bench --entries 1000 10000 --images 0.2 --out benchmarks\n  python -m scripts bench --entries 50 --images 5 --runs 1   # smoke test\n  python -m scripts bench --search --entries 10000 --site site --out benchmarks\n  python -m scripts bench --search --entries 1000 --text realistic --runs 1",
     "schema": "example:\n  python -m scripts schema            # rewrite evidence/schema.json and the registry schemas\n  python -m scripts schema --check    # fail if it is out of date",
     "new": "example:\n"
            "  python -m scripts new article --title \"Operators block internet calls\" --date 2016-01-07 \\\n"
@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--search", action="store_true",
                    help="benchmark the search instead: Pagefind beside Material's search on the same synthetic pages")
     k.add_argument("--site", help="with --search: also measure this built site (e.g. site/)")
+    k.add_argument("--text", nargs="+", choices=("synthetic", "realistic"),
+                   help="with --search: the synthetic archives' text, its few words or the entries' own (default: both)")
     s = add("schema", "Write evidence/schema.json (entries) and evidence/actors.schema.json, tags.schema.json (registries) for editors.")
     s.add_argument("--check", action="store_true", help="only check that the file is current")
     _add_new(add("new", "Start a new entry: write evidence/entries/<year>/<id>.yaml for you to fill in."))

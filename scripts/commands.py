@@ -231,7 +231,8 @@ def bench(args: argparse.Namespace) -> int:
     if args.search:  # the search benchmark (issue 17): Pagefind beside Material's search, same pages
         from .bench import search
         return search.main(["--entries", *map(str, args.entries), "--runs", str(args.runs)]
-                           + (["--site", args.site] if args.site else []) + (["--out", args.out] if args.out else []))
+                           + (["--site", args.site] if args.site else []) + (["--out", args.out] if args.out else [])
+                           + (["--text", *args.text] if args.text else []))
     argv = ["--entries", *map(str, args.entries), "--images", str(args.images), "--runs", str(args.runs)]
     benchmark.main(argv + (["--out", args.out] if args.out else []))
     return 0

@@ -293,3 +293,23 @@ def test_one_query_at_1000_entries_fetches_at_most_300_kb(browser, tmp_path):
         got = measure(root / "site", "", query, browser)
         assert got["search_files_before_opening"] == [], got
         assert 100_000 < got["bytes"] <= QUERY_BUDGET, got
+
+
+def test_typed_as_a_reader_types_the_time_runs_from_the_last_key(browser, archive_base):
+    """One key every 150 ms: the bench waits for the list of the whole query (search.js marks which query its
+    list answers), not a prefix's results still on screen."""
+    from scripts.bench.search import measure
+    got = measure(SITES[0], "ar/", "المكالمات", browser, delay=150)
+    assert got["search_files_before_opening"] == [] and got["delay_ms"] == 150
+    assert got["pages_found"] >= 1 and 0 < got["seconds_to_first_result"] < 30
+    assert 0 < got["bytes"] <= QUERY_BUDGET, got
+
+
+def test_typing_as_a_reader_types_fetches_no_more_than_typing_at_once(browser, archive_base):
+    """At 150 ms a key no search runs before the word is whole (search.js waits 250 ms), so no fragments of a
+    prefix's results; preloading its index chunks while the reader types costs no byte the query does not."""
+    from scripts.bench.search import measure
+    at_once = measure(SITES[0], "fr/", "Meditel", browser)
+    typed = measure(SITES[0], "fr/", "Meditel", browser, delay=150)
+    assert typed["pages_found"] == at_once["pages_found"] > 0
+    assert typed["bytes"] <= at_once["bytes"], (typed, at_once)

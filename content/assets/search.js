@@ -10,7 +10,7 @@
   var PREFIXES = "\u0648\u0628\u0644\u0641";  // و ب ل ف
   var SENTINEL = "\u2042";  // searchtext.SENTINEL: where the hidden normalised copy starts in a page's text
   var DELTA = "archive_delta";  // searchdelta.KEY
-  var EXCERPT = 30, PAGE = 5, PAUSE = 120;  // words per excerpt, results per batch, ms of typing pause
+  var EXCERPT = 30, PAGE = 5, PAUSE = 250;  // words per excerpt, results per batch, ms of typing pause
   function normalise(word) {
     return word.toLowerCase().replace(/[\u0629\u0649\u0640]/g, function (c) { return LETTERS[c]; })
       .normalize("NFD").replace(/\p{M}/gu, "");
@@ -135,12 +135,22 @@
     load().then(function (pf) { return pf.search(terms.join(" ")); }).then(function (search) {
       if (mine !== asked) return;
       found = current(search.results); shown = 0; list.textContent = "";
+      list.setAttribute("data-query", query);  // which query the list answers (scripts/bench/search.py waits for it)
       say(found.length ? text.results.replace("{count}", found.length.toLocaleString(document.documentElement.lang)) : text.none);
       return showMore(mine);
     }).catch(function () { if (mine === asked) say(text.failed); });
   }
   var timer = null;
-  field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, PAUSE); });
+  // While the reader types, fetch the index chunks of what is typed so far (no ranking): the search that
+  // follows the pause finds them loaded
+  function preload() {
+    var query = reduce(field.value.trim()), last = query.split(" ").pop();
+    // Not before the last word has 4 letters, its article gone: a shorter prefix (or الم of المكالمات) spans
+    // index chunks that the whole word does not need
+    var early = last.length < 4 || ARTICLES.some(function (a) { return last.indexOf(a) === 0; });
+    if (!early) load().then(function (pf) { return pf.preload(query); }).catch(function () {});
+  }
+  field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, PAUSE); preload(); });
   dialog.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
   more.addEventListener("click", function () {
     var first = list.children.length;

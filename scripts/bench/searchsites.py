@@ -10,6 +10,7 @@ the temporary archive only.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -99,22 +100,58 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+TEXTS = ("synthetic", "realistic")  # synthetic.py's text: its few words, or the words of REPO's entries
+
+
 @contextlib.contextmanager
-def built(entries: int):
-    """Yield ({engine: site folder}, timings) for a synthetic archive of ``entries``; removed afterwards."""
-    from .synthetic import make_archive
+def built(entries: int, text: str = "synthetic", keep: Path | None = None):
+    """Yield ({engine: site folder}, timings) for a synthetic archive of ``entries`` with ``text``; removed
+    afterwards, unless ``keep``: built there once, and a later run measures the sites it left."""
+    if keep is not None:
+        yield _kept(keep, entries, text)
+        return
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-        root = make_archive(Path(tmp) / "repo", entries, site_files_from=REPO)
-        timings = {"entries": entries, **_ours(root)}
-        plain, _ = _mkdocs(root, material_config(root, False), root / "site-plain")
-        with_search, in_plugin = _mkdocs(root, material_config(root, True), root / "site-material")
-        index = root / "site-material" / "search" / "search_index.json"
-        timings.update(material_build_s=round(with_search, 1), material_plain_build_s=round(plain, 1),
-                       material_index_s=round(in_plugin, 1),
-                       material_pages=sum(1 for _ in (root / "site-plain").rglob("index.html")),
-                       material_index_mb=round(index.stat().st_size / 2**20, 1))
-        shutil.rmtree(root / "site-plain")
-        yield {"pagefind": root / "site", "material": root / "site-material"}, timings
+        yield _build(Path(tmp) / "repo", entries, text)
+
+
+def _kept(keep: Path, entries: int, text: str):
+    root, done = keep / f"{text}-{entries}", keep / f"{text}-{entries}.json"
+    if not done.is_file():
+        shutil.rmtree(root, ignore_errors=True)  # a build that did not finish: ours, in the folder we were given
+        sites, timings = _build(root, entries, text)
+        done.write_text(json.dumps(timings), "utf-8")
+    return {"pagefind": root / "site", "material": root / "site-material"}, json.loads(done.read_text("utf-8"))
+
+
+def _build(root: Path, entries: int, text: str):
+    from .synthetic import make_archive
+    assert text in TEXTS, text
+    make_archive(root, entries, site_files_from=REPO, words_from=REPO if text == "realistic" else None)
+    timings = {"entries": entries, "text": text, **_ours(root)}
+    plain, _ = _mkdocs(root, material_config(root, False), root / "site-plain")
+    with_search, in_plugin = _mkdocs(root, material_config(root, True), root / "site-material")
+    index = root / "site-material" / "search" / "search_index.json"
+    timings.update(material_build_s=round(with_search, 1), material_plain_build_s=round(plain, 1),
+                   material_index_s=round(in_plugin, 1),
+                   material_pages=sum(1 for _ in (root / "site-plain").rglob("index.html")),
+                   material_index_mb=round(index.stat().st_size / 2**20, 1))
+    shutil.rmtree(root / "site-plain")
+    return {"pagefind": root / "site", "material": root / "site-material"}, timings
+
+
+def entries_holding(root: Path, queries: list[str]) -> dict[str, int]:
+    """How many of the archive's entry files hold each query: a word of theirs, in one of the forms the site
+    indexes (scripts/publish/searchtext.py), starts with each of the query's words, as Pagefind matches."""
+    from ..publish import searchtext
+    from .synthetic import WORD
+    entries = [set(WORD.findall(p.read_text("utf-8").lower())) for p in (root / "evidence" / "entries").rglob("*.yaml")]
+    every = set().union(*entries)
+    counts = {}
+    for query in queries:
+        terms = [searchtext.strip_article(searchtext.normalise(t)) for t in WORD.findall(query)]
+        holding = [{w for w in every if any(v.startswith(t) for v in searchtext.variants(w))} for t in terms]
+        counts[query] = sum(1 for words in entries if all(words & h for h in holding))
+    return counts
 
 
 def timing_table(t: dict) -> str:
