@@ -7,16 +7,21 @@ every link relative to it. So the key of a block is the list of those relative l
 nav, the home page, the site root); overrides/main.html asks ``archive_memo`` for a block before rendering
 it, and renders it as Material does (``super()``) when the page is of another kind or the key is new.
 Blocks that read no page at all (Material's configuration script, the search dialog) are kept by depth
-alone (``fixed``), on every page.
+alone (``fixed``), on every page. The header reads the page only for its title and, in the language links, its
+address, both printed as they are: it is kept once per depth with holes in their place (``holed``), which each
+page fills (``fill``); its links made by ``url`` are in its key.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, normalize_url
 
 SWITCH = "EVIDENCE_ARCHIVE_NAV_CACHE"  # tests and benchmarks only: "off" renders every block for every page
+TITLE, URL = "\x00archive-title\x00", "\x00archive-url\x00"  # holes: NUL never comes out of a template otherwise
+_HOLES = re.compile("(\x00archive-(?:title|url)\x00)")
 
 
 def enabled() -> bool:
@@ -36,6 +41,8 @@ def _addresses(items) -> list[str]:
 
 class Memo:
     """The rendered blocks of one MkDocs build (one language), by what they depend on."""
+
+    TITLE, URL = TITLE, URL
 
     def __init__(self, nav, homepage: str | None = None) -> None:
         self._in_nav = {id(p) for p in nav.pages}
@@ -58,6 +65,24 @@ class Memo:
         """The key of a block that prints the same on every page at the same depth (it reads no page, only
         base_url and the build's configuration): Material's __config script, our search dialog."""
         return (block, base_url)
+
+    def holed(self, block: str, page, base_url: str, *paths) -> tuple | None:
+        """The key of a block that reads the page only for its title and address (printed as TITLE and URL):
+        its depth and the links ``url`` makes of ``paths`` from this page; None without a page."""
+        if page is None:
+            return None
+        return (block, base_url, tuple(normalize_url(str(p), page, base_url) for p in paths if p))
+
+    def put_holed(self, key: tuple, html: str, page) -> str:
+        """Keep ``html``, rendered with holes, as ``key``'s block; return it filled for ``page``."""
+        self._done[key] = _HOLES.split(html)
+        return self.fill(key, page)
+
+    def fill(self, key: tuple, page) -> str:
+        """``key``'s holed block with ``page``'s title and address in its holes."""
+        values = {TITLE: str(page.meta["title"] if page.meta and page.meta.get("title") else page.title),
+                  URL: str(page.url)}
+        return "".join(values.get(part, part) for part in self._done[key])
 
     def has(self, key: tuple) -> bool:
         """Whether ``key``'s block was rendered already (a hit is counted)."""
