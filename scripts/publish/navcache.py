@@ -15,6 +15,7 @@ page fills (``fill``); its links made by ``url`` are in its key.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 
 from mkdocs.utils import get_relative_url, normalize_url
@@ -39,6 +40,15 @@ def _addresses(items) -> list[str]:
     return out
 
 
+def _first_folder(url: str, page: bool = False) -> str | None:
+    """The first path segment of an address, or of a page's folder as get_relative_url takes it (None: the root)."""
+    if page and url != ".":
+        head, tail = posixpath.split(url)
+        url = head if "." in tail else url
+    parts = [x for x in posixpath.normpath("/" + url).split("/") if x]
+    return parts[0] if parts else None
+
+
 class Memo:
     """The rendered blocks of one MkDocs build (one language), by what they depend on."""
 
@@ -47,6 +57,7 @@ class Memo:
     def __init__(self, nav, homepage: str | None = None) -> None:
         self._in_nav = {id(p) for p in nav.pages}
         self._addresses = _addresses(nav.items) + ([homepage] if homepage else [])
+        self._firsts = {_first_folder(a) for a in self._addresses} - {None}
         self._done: dict[tuple, str] = {}
         self._page: tuple = (None, ())  # the last page's relative links: every block of a page asks in turn
         self.hits = 0
@@ -58,8 +69,16 @@ class Memo:
         if page.previous_page is not None or page.next_page is not None or (page.meta or {}).get("hide"):
             return None
         if self._page[0] is not page:
-            self._page = (page, tuple(get_relative_url(a, page.url) for a in self._addresses))
+            self._page = (page, self._links(page.url))
         return (block, base_url, self._page[1])
+
+    def _links(self, url: str) -> tuple:
+        """The page's relative links to every address, or () when they follow from its depth alone (base_url):
+        when no address shares the first folder of the page's, each link only climbs to the root and back down."""
+        first = _first_folder(url, page=True)
+        if first is None or first not in self._firsts:
+            return ()
+        return tuple(get_relative_url(a, url) for a in self._addresses)
 
     def fixed(self, block: str, base_url: str) -> tuple:
         """The key of a block that prints the same on every page at the same depth (it reads no page, only
