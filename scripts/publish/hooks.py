@@ -69,7 +69,9 @@ def on_page_context(context, page, config, nav):
 def on_env(env, config, files):
     """Give overrides/main.html the memo of the blocks that come out the same on many pages (publish/navcache.py)."""
     if navcache.enabled():
-        env.globals["archive_memo"] = navcache.Memo(_NAV[0], config.extra.get("homepage"))
+        linked = (config.theme.get("favicon"), config.theme.get("logo"), *navcache.FEEDS,
+                  *(alt.get("link") for alt in config.extra.get("alternate") or []))
+        env.globals["archive_memo"] = navcache.Memo(_NAV[0], config.extra.get("homepage"), linked)
     env.auto_reload = False  # MkDocs makes a new environment per build: no template changes during one (27 stats a page)
     return env
 

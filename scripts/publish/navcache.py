@@ -9,7 +9,10 @@ it, and renders it as Material does (``super()``) when the page is of another ki
 Blocks that read no page at all (Material's configuration script, the search dialog) are kept by depth
 alone (``fixed``), on every page. The header reads the page only for its title and, in the language links, its
 address, both printed as they are: it is kept once per depth with holes in their place (``holed``), which each
-page fills (``fill``); its links made by ``url`` are in its key.
+page fills (``fill``); its links made by ``url`` are in its key. The head's meta tags and the content block read a
+few of the page's values (title, description, address, content): ``learn`` finds where one page's values are in its
+rendering, checks on the next page of the same key that filling them in gives that page's own rendering, and only
+then serves the block filled (``fill_learned``); a block that fails the check is rendered on every page.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from mkdocs.utils import get_relative_url, normalize_url
 
 SWITCH = "EVIDENCE_ARCHIVE_NAV_CACHE"  # tests and benchmarks only: "off" renders every block for every page
 TITLE, URL = "\x00archive-title\x00", "\x00archive-url\x00"  # holes: NUL never comes out of a template otherwise
+FEEDS = ("rss.xml", "atom.xml", "feed.json")  # the site's feeds, linked from every page's head (overrides/main.html)
+PER_PAGE = ("title", "description", "entry_id", "feeds")  # front matter a learned block gets as values, or never reads
 _HOLES = re.compile("(\x00archive-(?:title|url)\x00)")
 
 
@@ -40,6 +45,28 @@ def _addresses(items) -> list[str]:
     return out
 
 
+def _holes(html: str, values: dict) -> list | None:
+    """``html`` cut where each non-empty value is (a hole is its name in a tuple); None if one is not there just once."""
+    found = []
+    for name, value in values.items():
+        value = str(value) if value else ""
+        if value:
+            if html.count(value) != 1:
+                return None
+            found.append((html.index(value), len(value), name))
+    parts, at = [], 0
+    for start, size, name in sorted(found):
+        if start < at:  # two values overlap
+            return None
+        parts += [html[at:start], (name,)]
+        at = start + size
+    return parts + [html[at:]]
+
+
+def _fill(parts: list, values: dict) -> str:
+    return "".join(str(values[p[0]]) if isinstance(p, tuple) else p for p in parts)
+
+
 def _first_folder(url: str, page: bool = False) -> str | None:
     """The first path segment of an address, or of a page's folder as get_relative_url takes it (None: the root)."""
     if page and url != ".":
@@ -54,12 +81,16 @@ class Memo:
 
     TITLE, URL = TITLE, URL
 
-    def __init__(self, nav, homepage: str | None = None) -> None:
+    def __init__(self, nav, homepage: str | None = None, linked: tuple[str, ...] = ()) -> None:
         self._in_nav = {id(p) for p in nav.pages}
-        self._addresses = _addresses(nav.items) + ([homepage] if homepage else [])
+        # every address a block links with the url filter: the nav's, the home page, ``linked`` (feeds, languages…)
+        self._addresses = _addresses(nav.items) + ([homepage] if homepage else []) + [str(x) for x in linked if x]
         self._firsts = {_first_folder(a) for a in self._addresses} - {None}
         self._done: dict[tuple, str] = {}
         self._page: tuple = (None, ())  # the last page's relative links: every block of a page asks in turn
+        self._trial: dict[tuple, list] = {}  # learned blocks (learn): found on one page, not yet checked on another
+        self._learned: dict[tuple, list] = {}
+        self._refused: set[tuple] = set()
         self.hits = 0
 
     def key(self, block: str, page, base_url: str) -> tuple | None:
@@ -79,6 +110,41 @@ class Memo:
         if first is None or first not in self._firsts:
             return ()
         return tuple(get_relative_url(a, url) for a in self._addresses)
+
+    def learned_key(self, block: str, page, base_url: str, values: dict, *flags) -> tuple | None:
+        """The key of a block that reads the page only for ``values`` (printed as they are) and its front matter: its
+        depth, the page's links to the site's fixed addresses, the rest of the front matter and which values are
+        empty; None without a page, or on a page with a previous or next page."""
+        if page is None or page.previous_page is not None or page.next_page is not None:
+            return None
+        rest = tuple(sorted((k, repr(v)) for k, v in (page.meta or {}).items() if k not in PER_PAGE))
+        if self._page[0] is not page:
+            self._page = (page, self._links(page.url))
+        return (block, base_url, self._page[1], rest, tuple(bool(v) for v in values.values()), flags)
+
+    def knows(self, key: tuple) -> bool:
+        """Whether ``key``'s block was learned: its values' places found on one page, and checked on another."""
+        return key in self._learned
+
+    def learn(self, key: tuple, html: str, values: dict) -> str:
+        """Learn ``key``'s block from a page's own rendering ``html`` (returned as it is): where ``values`` are in it
+        (each once), then, on the next page of the same key, that filling those places gives that page's rendering."""
+        if key in self._refused:
+            return html
+        trial = self._trial.pop(key, None)
+        if trial is not None:
+            if _fill(trial, values) == html:
+                self._learned[key] = trial
+            else:  # the block reads something the key misses: it stays rendered for every page
+                self._refused.add(key)
+        elif (parts := _holes(html, values)) is not None:
+            self._trial[key] = parts
+        return html
+
+    def fill_learned(self, key: tuple, values: dict) -> str:
+        """``key``'s learned block with this page's ``values``."""
+        self.hits += 1
+        return _fill(self._learned[key], values)
 
     def fixed(self, block: str, base_url: str) -> tuple:
         """The key of a block that prints the same on every page at the same depth (it reads no page, only
