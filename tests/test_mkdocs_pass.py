@@ -143,3 +143,25 @@ def test_faster_normalise_is_the_same():
     assert searchtext.normalise(text) == reference(text)
     assert all(searchtext.normalise(c) == reference(c) for c in text)
     assert searchtext.variants("والمكالمات") == {"والمكالمات", "مكالمات", "المكالمات"}
+
+
+def test_learned_block_is_checked_before_it_is_used():
+    """A block is filled from what one page taught only once another page's own rendering agrees."""
+    from scripts.publish.navcache import Memo, _holes
+
+    class Nav:
+        pages, items = [], []
+    memo = Memo(Nav())
+    key = ("b",)
+    assert memo.learn(key, "<p>One</p><i>a</i>", {"t": "One"}) == "<p>One</p><i>a</i>" and not memo.knows(key)
+    memo.learn(key, "<p>Two</p><i>a</i>", {"t": "Two"})
+    assert memo.knows(key) and memo.fill_learned(key, {"t": "<Three>"}) == "<p><Three></p><i>a</i>"
+    other = ("c",)  # the block printed something else that differs between pages: never learned
+    memo.learn(other, "<p>One</p><i>1</i>", {"t": "One"})
+    memo.learn(other, "<p>Two</p><i>2</i>", {"t": "Two"})
+    memo.learn(other, "<p>Six</p><i>2</i>", {"t": "Six"})
+    memo.learn(other, "<p>Ten</p><i>2</i>", {"t": "Ten"})
+    assert not memo.knows(other)
+    assert _holes("<p>a</p><p>a</p>", {"t": "a"}) is None  # a value found twice: its place is unknown
+    assert _holes("<p>xy</p>", {"t": "xy", "u": "y"}) is None  # values that overlap
+    assert _holes("<p>x</p>", {"t": "", "u": "x"}) == ["<p>", ("u",), "</p>"]

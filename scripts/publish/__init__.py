@@ -14,6 +14,7 @@ searchtext what Pagefind indexes (a hidden normalised copy of each page's words)
 hooks   the MkDocs hook that links the images into the site MkDocs has just built
 bypass     generated pages' HTML given to MkDocs without a Markdown pass, with their anchors and TOC
 navcache   Material's sidebar and footer rendered once for the pages they are the same on
+staticlinks  the generator's static files hard-linked into a language's site, not copied
 serve   the live preview
 fixity  manifest-sha256.txt (the SHA-256 of every published file) and the check of a copy against it
 edition the offline edition: the built site as one reproducible zip (python -m scripts edition)

@@ -4,7 +4,8 @@ Images never enter content/, so MkDocs does not copy their bytes. Once MkDocs ha
 into its site_dir (a build's temporary folder, or the folder `mkdocs serve` serves), this links each
 file listed in content/_generated/links.json into it from evidence/media/ or the media cache. A build
 that fails therefore publishes nothing. It also hands MkDocs our generated HTML without a Markdown pass
-(bypass.py) and keeps the sidebar and footer that many pages share (navcache.py). MkDocs loads hooks once:
+(bypass.py), links the generator's static files instead of copying them (staticlinks.py),
+and keeps the sidebar and footer that many pages share (navcache.py). MkDocs loads hooks once:
 restart `serve` after editing this.
 """
 
@@ -21,7 +22,7 @@ try:
     from scripts.publish.site import kill_point
     from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
     from scripts.publish.alternates import quiet_alternates
-    from scripts.publish import bypass, navcache
+    from scripts.publish import bypass, navcache, staticlinks
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
     from scripts.evidence import Paths
@@ -30,7 +31,7 @@ except ImportError:  # the `mkdocs` command does not put the repository root on 
     from scripts.publish.site import kill_point
     from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
     from scripts.publish.alternates import quiet_alternates
-    from scripts.publish import bypass, navcache
+    from scripts.publish import bypass, navcache, staticlinks
 
 log = logging.getLogger("mkdocs.plugins.archive")
 _SERVING = []  # [True] under `mkdocs serve`: each rebuild indexes the served site for its search
@@ -68,9 +69,19 @@ def on_page_context(context, page, config, nav):
 def on_env(env, config, files):
     """Give overrides/main.html the memo of the blocks that come out the same on many pages (publish/navcache.py)."""
     if navcache.enabled():
-        env.globals["archive_memo"] = navcache.Memo(_NAV[0], config.extra.get("homepage"))
+        linked = (config.theme.get("favicon"), config.theme.get("logo"), *navcache.FEEDS,
+                  *(alt.get("link") for alt in config.extra.get("alternate") or []))
+        env.globals["archive_memo"] = navcache.Memo(_NAV[0], config.extra.get("homepage"), linked)
     env.auto_reload = False  # MkDocs makes a new environment per build: no template changes during one (27 stats a page)
     return env
+
+
+def on_files(files, config):
+    """Have MkDocs hard-link the generator's static files into the site rather than copy them (staticlinks.py)."""
+    root = Path(config.config_file_path).resolve().parent
+    count = staticlinks.link_generated(files, root / "content", Path(config.docs_dir).resolve())
+    log.debug("%d generated files are linked, not copied", count)
+    return files
 
 
 def on_nav(nav, config, files):
