@@ -188,6 +188,8 @@ def test_a_search_file_edited_by_hand_gives_a_full_index(tmp_path):
     (lambda e, d: e[searchdelta.KEY].update(en=[7]), "its list of replaced pages is not one this build wrote"),
     (lambda e, d: e["languages"]["en"].update(hash="en_0000000000"), "it was not made against the index it would complete"),
     (lambda e, d: d.unlink(), "it was not made against the index it would complete"),
+    (lambda e, d: e.update(languages=[]), "it was not made against the index it would complete"),
+    (lambda e, d: d.write_text('{"languages": {"en": 3}}', "utf-8"), "it was not made against the index it would complete"),
     (lambda e, d: d.write_text("{", "utf-8"), "pagefind-entry.json cannot be read (Expecting property name enclosed in "
                                               "double quotes: line 1 column 2 (char 1))"),
 ])
@@ -226,3 +228,17 @@ def test_a_build_killed_while_it_makes_a_delta_leaves_the_last_site_and_the_next
     assert code == 0, out
     assert "en: search index of its 2 pages changed since its last full index" in out
     assert settled(repo.root) == []  # the previous site goes in the background (publish/temporary.py)
+
+
+def test_a_delta_page_outside_the_site_is_not_trusted(tmp_path, monkeypatch):
+    bundle = tmp_path / "pagefind"
+    (bundle / searchdelta.DELTA).mkdir(parents=True)
+    (bundle / "pagefind-entry.json").write_text(json.dumps(
+        {"languages": {"en": {"hash": "en_1234567"}}, searchdelta.KEY: {"en": ["en_abcdef1"]}}), "utf-8")
+    (bundle / searchdelta.DELTA / "pagefind-entry.json").write_text(json.dumps(
+        {"languages": {"en": {searchdelta.BASE: "en_1234567"}}}), "utf-8")
+    monkeypatch.setattr(searchdelta, "_urls", lambda *a: {"/entries/x/": "en_0000001"})
+    assert searchdelta.previous(bundle, "en").pages == ["entries/x/index.html"]
+    monkeypatch.setattr(searchdelta, "_urls", lambda *a: {"/%2E%2E/%2E%2E/etc/": "en_0000001"})
+    with pytest.raises(searchdelta.Untrusted, match="one of its pages is outside the site"):
+        searchdelta.previous(bundle, "en")

@@ -19,7 +19,7 @@ try:
     from scripts.evidence import Paths
     from scripts.publish.output import link_listed
     from scripts.render.formatting import direction
-    from scripts.publish.site import kill_point
+    from scripts.publish.temporary import kill_point
     from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
     from scripts.publish.alternates import quiet_alternates
     from scripts.publish import bypass, navcache, staticlinks
@@ -28,7 +28,7 @@ except ImportError:  # the `mkdocs` command does not put the repository root on 
     from scripts.evidence import Paths
     from scripts.publish.output import link_listed
     from scripts.render.formatting import direction
-    from scripts.publish.site import kill_point
+    from scripts.publish.temporary import kill_point
     from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
     from scripts.publish.alternates import quiet_alternates
     from scripts.publish import bypass, navcache, staticlinks

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 from .. import config as site_config
 from .incremental import THEME_OUTPUTS, dest
 from .searchtext import run_pagefind
+from .unchanged import SEARCH
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ class Delta:
     stale: list[str]
 
 
-def changed_pages(new: Path, old: Path, lang: str, langs: site_config.Languages, sources: list[str]) -> list[str] | None:
+def changed_pages(new: Path, old: Path, lang: str, langs: site_config.Languages,
+                  sources: list[str]) -> list[str] | None:
     """The HTML pages this build wrote again for ``sources`` whose bytes differ from the previous site's (None:
     a page that did not exist before)."""
     here = "" if lang == langs.default else f"{lang}/"
@@ -78,17 +80,27 @@ def changed_pages(new: Path, old: Path, lang: str, langs: site_config.Languages,
 def previous(old_bundle: Path, lang: str) -> Delta | None:
     """The last site's delta of ``lang`` (None if it has none); Untrusted if it cannot be used."""
     entry = _json(old_bundle / "pagefind-entry.json")
-    stale = entry.get(KEY, {}).get(lang) if isinstance(entry.get(KEY), dict) else None
+    stale = _get(entry, KEY, lang)
     if stale is None:
         return None
     if not (isinstance(stale, list) and all(isinstance(i, str) and _ID.fullmatch(i) for i in stale)):
         raise Untrusted("its list of replaced pages is not one this build wrote")
-    mine = _json(old_bundle / DELTA / "pagefind-entry.json").get("languages", {}).get(lang)
-    base = entry.get("languages", {}).get(lang, {}).get("hash")
-    if not isinstance(mine, dict) or mine.get(BASE) != base or not base:
+    base = _get(entry, "languages", lang, "hash")
+    if not base or _get(_json(old_bundle / DELTA / "pagefind-entry.json"), "languages", lang, BASE) != base:
         raise Untrusted("it was not made against the index it would complete")
-    urls = _urls(old_bundle / DELTA / "fragment", lang)
-    return Delta(sorted(_rel(u) for u in urls), stale)
+    pages = sorted(_rel(u) for u in _urls(old_bundle / DELTA / "fragment", lang))
+    if any(".." in rel.split("/") for rel in pages):
+        raise Untrusted("one of its pages is outside the site")
+    return Delta(pages, stale)
+
+
+def _get(data, *keys):
+    """``data[k1][k2]…``, or None where a level is missing or not an object (a hand-edited file)."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
 
 
 def _json(path: Path) -> dict:
@@ -127,9 +139,12 @@ def _fragment_url(path: Path) -> str:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(f.read(4096), 2048)
         text = head.decode("utf-8", "ignore")
         at = text.index('"url":') + len('"url":')
-        return json.JSONDecoder().raw_decode(text, at)[0]
+        url = json.JSONDecoder().raw_decode(text, at)[0]
     except (OSError, zlib.error, ValueError) as exc:
         raise Untrusted(f"the fragment {path.name} cannot be read ({exc})") from None
+    if not isinstance(url, str):
+        raise Untrusted(f"the fragment {path.name} has no page address")
+    return url
 
 
 def _rel(url: str) -> str:
@@ -147,7 +162,7 @@ def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources:
     changed = changed_pages(new, old, lang, langs, sources)
     if changed is None:
         return None
-    bundle = old / "pagefind"
+    bundle = old / SEARCH
     try:
         before = previous(bundle, lang) or Delta([], [])
         pages = sorted(set(before.pages) | set(changed))
@@ -164,26 +179,21 @@ def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources:
     return Delta(pages, [ids.get(_url(rel), "") for rel in pages])
 
 
-def kept(old: Path, lang: str) -> Delta | None:
-    """A kept language's delta from the last site, or None (no delta); Untrusted if it cannot be used."""
-    return previous(old / "pagefind", lang)
-
-
 def run(new: Path, lang: str, delta: Delta, stage: Path) -> Delta:
     """Pagefind over the pages of ``delta`` whose indexed text is not the primary's, into ``stage``/pagefind;
     return those pages and the primary ids they replace (no pages: the primary is right as it is)."""
     primary = dict(zip(delta.pages, delta.stale))
-    pages = delta.pages
-    for attempt in (1, 2):  # a page whose bytes changed but not its indexed text (a list's links) is left out
-        ids = _run_over(new, lang, pages, stage / str(attempt))
-        same = {rel for rel in pages if primary.get(rel) and ids.get(_url(rel)) == primary[rel]}
-        if not same:
-            break
-        pages = [rel for rel in pages if rel not in same]
-        if not pages:
-            return Delta([], [])
-    os.replace(stage / str(attempt) / "pagefind", stage / "pagefind")
-    return Delta(pages, sorted(primary[rel] for rel in pages if primary.get(rel) and ids.get(_url(rel)) != primary[rel]))
+    ids = _run_over(new, lang, delta.pages, stage / "1")
+    # a page whose bytes changed but not its indexed text (a list's links) has the primary's id: left out
+    pages = [rel for rel in delta.pages if not (primary.get(rel) and ids.get(_url(rel)) == primary[rel])]
+    if not pages:
+        return Delta([], [])
+    made = stage / "1"
+    if pages != delta.pages:
+        made = stage / "2"
+        _run_over(new, lang, pages, made)
+    os.replace(made / SEARCH, stage / SEARCH)
+    return Delta(pages, sorted(primary[rel] for rel in pages if primary.get(rel)))
 
 
 def _run_over(new: Path, lang: str, pages: list[str], stage: Path) -> dict[str, str]:
@@ -193,7 +203,7 @@ def _run_over(new: Path, lang: str, pages: list[str], stage: Path) -> dict[str, 
         (stage / rel).parent.mkdir(parents=True, exist_ok=True)
         os.link(new / rel, stage / rel)
     run_pagefind(stage)
-    out = stage / "pagefind"
+    out = stage / SEARCH
     for path in [out / "pagefind.js", *out.glob("wasm.*")]:
         path.unlink(missing_ok=True)  # pagefind.js merges an index with the primary's script and wasm
     return _urls(out / "fragment", lang)

@@ -21,8 +21,9 @@ import re
 from pathlib import Path
 
 from .. import config as site_config
-from . import searchdelta
+from . import searchdelta, tree
 from .searchtext import run_pagefind
+from .temporary import kill_point
 from .unchanged import SEARCH, part
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[
     for lang in (lang for lang in langs.all if pages.get(lang)):
         try:
             if lang in keep:
-                if (delta := searchdelta.kept(old, lang)) is not None:
+                if (delta := searchdelta.previous(old / SEARCH, lang)) is not None:
                     kept[lang] = delta
                 continue
         except searchdelta.Untrusted as exc:
@@ -89,18 +90,17 @@ def _deltas(new: Path, old: Path, kept: dict, fresh: dict, stage: Path) -> None:
     langs_of, stale, head = {}, {}, {}
     if kept:
         before = _entry(old / SEARCH / searchdelta.DELTA / ENTRY)
-        _merge(old / SEARCH / searchdelta.DELTA, bundle, list(kept), entry=False)
+        _link(old / SEARCH / searchdelta.DELTA, bundle, list(kept), shared=False)  # a delta has no shared files
         langs_of.update({lang: before["languages"][lang] for lang in kept})
         stale.update({lang: d.stale for lang, d in kept.items()})
         head = before
-    from .site import kill_point
     for lang, delta in fresh.items():
         here = stage / f"{lang}-delta"
         delta = searchdelta.run(new, lang, delta, here)
         kill_point("during-search-delta")
         if not delta.pages:
             continue  # no page's indexed text changed: the primary index is right as it is
-        _merge(here / SEARCH, bundle, [lang], entry=False)
+        _link(here / SEARCH, bundle, [lang], shared=False)
         head = _entry(here / SEARCH / ENTRY)
         langs_of[lang] = dict(head["languages"][lang], **{searchdelta.BASE: primary["languages"][lang]["hash"]})
         stale[lang] = delta.stale
@@ -123,20 +123,27 @@ def _write(path: Path, data: dict) -> None:
 def _pages(site: Path, langs: site_config.Languages) -> dict[str, list[str]]:
     """The HTML files of ``site`` by the language whose part of the site holds them."""
     found: dict[str, list[str]] = {}
-    for folder, dirs, names in os.walk(site):
-        dirs.sort()
-        rel_dir = os.path.relpath(folder, site).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        for name in sorted(names):
-            if name.endswith(".html"):
-                found.setdefault(part(rel_dir + name, langs), []).append(rel_dir + name)
+    for rel in sorted(rel for rel, _ in tree.files(site) if rel.endswith(".html")):
+        found.setdefault(part(rel, langs), []).append(rel)
     return found
 
 
-def _merge(old: Path, new: Path, keep: list[str], entry: bool = True) -> None:
-    """Link the kept languages' files of the ``old`` bundle into ``new`` (its shared files too when ``new`` has none);
-    list their languages in its entry file (``entry``)."""
+def _merge(old: Path, new: Path, keep: list[str]) -> None:
+    """Link the kept languages' files of the ``old`` bundle into ``new`` (its shared files too when ``new`` has none)
+    and list their languages in its entry file."""
     shared = not (new / ENTRY).exists()
+    _link(old, new, keep, shared)
+    before = _entry(old / ENTRY)
+    if shared:
+        now = {k: v for k, v in before.items() if k != searchdelta.KEY} | {"languages": {}}
+    else:
+        now = _entry(new / ENTRY)
+    now["languages"].update({k: v for k, v in before["languages"].items() if k in keep})
+    _write(new / ENTRY, now)
+
+
+def _link(old: Path, new: Path, keep: list[str], shared: bool) -> None:
+    """Hard-link ``keep``'s files of the ``old`` bundle (and the shared ones) into ``new``, not the delta folder."""
     for folder, dirs, names in os.walk(old):
         rel_dir = Path(folder).relative_to(old)
         if rel_dir == Path("."):
@@ -146,10 +153,3 @@ def _merge(old: Path, new: Path, keep: list[str], entry: bool = True) -> None:
             if owner in keep or (shared and owner is None and name != ENTRY):
                 (new / rel_dir).mkdir(parents=True, exist_ok=True)
                 os.link(Path(folder) / name, new / rel_dir / name)
-    if not entry:
-        return
-    before = _entry(old / ENTRY)
-    now = _entry(new / ENTRY) if not shared else {k: v for k, v in before.items() if k != searchdelta.KEY} | {
-        "languages": {}}
-    now["languages"].update({k: v for k, v in before["languages"].items() if k in keep})
-    _write(new / ENTRY, now)

@@ -18,10 +18,7 @@ from pathlib import Path
 
 from ..evidence.problems import BuildError
 from .output import reason
-from .temporary import KILL_AT, MARKER, hand_over, kill_point, make_temporary, ours, remove_temporary, running
-
-__all__ = ["KILL_AT", "MARKER", "kill_point", "make_temporary", "mkdocs_build", "remove_leftovers", "remove_temporary",
-           "swap_in"]
+from .temporary import hand_over, kill_point, make_temporary, ours, remove_temporary, running
 
 log = logging.getLogger(__name__)
 

@@ -43,6 +43,11 @@ def _listed(listing, rel: str, stack: list, enter) -> Iterator[tuple[str, os.Dir
             stack.append((entry.path, f"{rel}{entry.name}/"))
 
 
+def state(st: os.stat_result) -> list[int]:
+    """What a record trusts to prove a file unchanged (unchanged.py, the stamp)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
 def states(top: os.PathLike | str) -> tuple[dict[str, list[int]], set[str]]:
     """Every file under ``top`` by path relative to it, with [size, mtime, inode] of its ``lstat`` (a file gone since
     it was listed is left out); and which of them are not regular files (symbolic links, sockets...)."""
@@ -52,7 +57,7 @@ def states(top: os.PathLike | str) -> tuple[dict[str, list[int]], set[str]]:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        found[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]  # as unchanged.state: lists shared, not copied
+        found[rel] = state(st)
         if not stat.S_ISREG(st.st_mode):
             irregular.add(rel)
     return found, irregular

@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import config as site_config
 from ..store.digests import code_digest, versions, walk
 from ..store.section import open_section
-from .tree import files as tree_files
+from .tree import files as tree_files, state
 from .fixity import MANIFEST
 from .output import LINKS
 
@@ -202,11 +202,6 @@ def tree_digest(lines) -> str:
 
 def _valid(v) -> bool:
     return isinstance(v, list) and len(v) == 4 and all(isinstance(x, int) for x in v[:3]) and isinstance(v[3], str)
-
-
-def state(st: os.stat_result) -> list[int]:
-    """What the record trusts to prove a file unchanged."""
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def intact(site: Path, tree: str) -> bool:

@@ -67,10 +67,15 @@ def _types(values, types) -> bool:
     return all(isinstance(v, t) and not (t is int and isinstance(v, bool)) for v, t in zip(values, types, strict=True))
 
 
+def _last(root: Path) -> tuple[str, Stamp | None]:
+    """The inputs' digest, and the last run's stamp if it was made from these inputs."""
+    digest = inputs_digest(root)
+    return digest, _decode(digest, _section(root).get(_NAME, digest))
+
+
 def current(root: Path) -> tuple[str, Stamp | None]:
     """Return the inputs' digest, and the stamp of the last run if generation can be skipped."""
-    digest = inputs_digest(root)
-    stamp = _decode(digest, _section(root).get(_NAME, digest))
+    digest, stamp = _last(root)
     if stamp and stamp.outputs and stamp.outputs == outputs_digest(root / "content"):
         return digest, stamp
     return digest, None
@@ -87,8 +92,7 @@ class Seen:
 
 def fresh(root: Path) -> tuple[Stamp | None, Seen | None]:
     """The last run's stamp if generation can be skipped, with what content/ was seen to hold (one walk of it)."""
-    digest = inputs_digest(root)
-    stamp = _decode(digest, _section(root).get(_NAME, digest))
+    stamp = _last(root)[1]
     if not (stamp and stamp.outputs):
         return None, None  # content/ is not walked: the generation, about to run, changes it
     seen = Seen(*tree.states(root / "content"), {})
