@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as site_config
@@ -22,24 +21,11 @@ from .publish.output import Output, Writer, link_list
 from .render import cite, data, feeds, pages
 from .render.i18n import Lang
 from .store import stamp
+from .store.stamp import Generated
 from .store.digests import code_digest
 from .store.pages import PageMemo
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Generated:
-    """What a generation run found and did; ``ok`` when content/ is complete and current."""
-
-    report: Report
-    files: int
-    entries: int = 0
-    epoch: str = "0"
-    ok: bool = False
-    up_to_date: bool = False  # nothing had changed: nothing was read or written
-    outputs: list[Output] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def generate(root: Path, strict: bool = False) -> Generated:
@@ -47,10 +33,8 @@ def generate(root: Path, strict: bool = False) -> Generated:
     t0 = time.perf_counter()
     inputs, last = stamp.current(root)
     if last is not None:
-        report = Report(list(last.problems))
-        result = Generated(report, last.files, last.entries, last.epoch, ok=not report.failed(strict),
-                           up_to_date=True, timings={"up to date": time.perf_counter() - t0})
-        log.info("nothing changed since the last build: content/ is up to date")
+        result = stamp.reused(last, strict)
+        result.timings["up to date"] = time.perf_counter() - t0
         return result
     loaded = load_archive(root)
     result = Generated(loaded.report, loaded.files, timings={"check": time.perf_counter() - t0})

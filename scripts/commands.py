@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .evidence.problems import Report
@@ -94,30 +93,15 @@ def build(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass
-class _Reused:
-    """The last generation's result, reported again: nothing it reads or wrote has changed."""
-
-    report: Report
-    files: int
-    entries: int
-    epoch: str
-    ok: bool
-
-
 def _reused(root, strict: bool):
     """The last generation's result and what content/ was seen to hold, if nothing it reads or wrote changed,
     else (None, None); checked here, without the generation's process or modules (a build with nothing changed)."""
-    import logging
-
     from .store import stamp
 
     last, seen = stamp.fresh(root)
     if last is None:
         return None, None
-    logging.getLogger("scripts.build").info("nothing changed since the last build: content/ is up to date")
-    report = Report(list(last.problems))
-    return _Reused(report, last.files, last.entries, last.epoch, ok=not report.failed(strict)), seen
+    return stamp.reused(last, strict), seen
 
 
 def _generate(root, strict: bool):

@@ -159,7 +159,7 @@ class Writer:
         return stats
 
     def _write_one(self, rel: str, out: Output, digest: str, stats: WriteStats) -> None:
-        if self.previous.get(rel) == digest and _regular(os.path.join(self.root, rel)):  # plan() checked rel
+        if self.previous.get(rel) == digest and _regular(os.path.join(self.root, rel)):  # rel: its manifest record was checked when read
             stats.unchanged += 1
             return
         target = safe_target(self.root, rel)

@@ -91,8 +91,8 @@ def _schedule(observer, place: Path, changed: threading.Event, ignore: Callable[
 
 
 def _ours(path: str, ignore: Callable[[str], bool]) -> bool:
-    name = os.path.basename(path)
-    return (name.startswith(".") and name.endswith(".tmp")) or ignore(path)  # store.files.replace_with's
+    from ..store.files import is_temporary
+    return is_temporary(os.path.basename(path)) or ignore(path)
 
 
 def poll(places: list[Path], on_change: Callable[[], None], interval: float = 0.3,

@@ -18,6 +18,11 @@ def replace(path: Path, data: bytes) -> None:
     replace_with(path, lambda tmp: tmp.write_bytes(data))
 
 
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one of replace_with's temporary files (``.NAME.PID.tmp``)."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
 def replace_with(path: Path, fill: Callable[[Path], None]) -> None:
     """Like ``replace``, with ``fill(tmp)`` making the temporary file (e.g. a hard link to a source)."""
     path.parent.mkdir(parents=True, exist_ok=True)

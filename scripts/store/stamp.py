@@ -15,10 +15,10 @@ and rendering everything again. The stamp (``.cache/generate.json``) records:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..evidence.problems import ERROR, WARNING, Problem
+from ..evidence.problems import ERROR, WARNING, Problem, Report
 from ..publish import tree
 from .section import open_section
 from .digests import inputs_digest, outputs, outputs_digest
@@ -98,6 +98,27 @@ def fresh(root: Path) -> tuple[Stamp | None, Seen | None]:
     seen = Seen(*tree.states(root / "content"), {})
     found, seen.manifest = outputs(root / "content", seen.files, seen.irregular)
     return (stamp, seen) if found == stamp.outputs else (None, None)
+
+
+@dataclass
+class Generated:
+    """What a generation run found and did; ``ok`` when content/ is complete and current."""
+
+    report: Report
+    files: int
+    entries: int = 0
+    epoch: str = "0"
+    ok: bool = False
+    up_to_date: bool = False  # nothing had changed: nothing was read or written
+    outputs: list = field(default_factory=list)  # publish.output.Output
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def reused(last: Stamp, strict: bool) -> Generated:
+    """The last generation's result, reported again: nothing it reads or wrote has changed."""
+    log.info("nothing changed since the last build: content/ is up to date")
+    report = Report(list(last.problems))
+    return Generated(report, last.files, last.entries, last.epoch, ok=not report.failed(strict), up_to_date=True)
 
 
 def save(root: Path, inputs: str, files: int, entries: int, epoch: str, problems: list[Problem]) -> None:
