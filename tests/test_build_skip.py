@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -19,6 +20,7 @@ from scripts.publish import fixity, searchparts, searchtext, workers
 def _record(tmp_path, lang: str) -> None:
     (tmp_path / f"{lang}.pid").write_text(str(os.getpid()))
     logging.getLogger("scripts.publish.test").warning("built %s", lang)
+    time.sleep(0.5)  # a language's work takes time: one worker must not take all three before the others start
 
 
 def test_languages_build_in_their_own_processes_and_their_logs_reach_the_build(tmp_path, caplog, monkeypatch):
