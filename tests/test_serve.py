@@ -210,3 +210,23 @@ def test_the_preview_ignores_the_files_the_generator_made_and_nothing_else(tmp_p
     assert not ignore(str(content / "methodology.md")) and not ignore(str(tmp_path / "evidence" / "a.yaml"))
     Writer(content).write([Output("entries/b.md", b"# b\n")])  # a later pass: a.md is no longer ours
     assert ignore(str(content / "entries" / "b.md")) and not ignore(str(content / "entries" / "a.md"))
+
+
+def test_an_edit_saved_as_the_preview_starts_serving_is_not_missed(tmp_path):
+    """``ready`` (the first build and the server) runs once the watch has begun: its edit makes a pass."""
+    import threading
+
+    from scripts.publish import serve
+    (tmp_path / "evidence").mkdir()
+    entry = tmp_path / "evidence" / "a.yaml"
+    entry.write_text("title: a\n")
+    passes, done = [], threading.Event()
+    t = threading.Thread(target=serve.watch, args=([tmp_path / "evidence"], lambda: passes.append(1)),
+                         kwargs={"interval": 0.05, "stop": done.is_set, "ready": lambda: entry.write_text("title: b\n")},
+                         daemon=True)
+    t.start()
+    try:
+        assert _settle(passes, 1) == 1
+    finally:
+        done.set()
+        t.join(5)

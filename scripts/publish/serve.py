@@ -44,10 +44,12 @@ def snapshot(*places: Path) -> dict[str, tuple[int, int]]:
 
 
 def watch(places: list[Path], on_change: Callable[[], None], interval: float = 0.3,
-          stop: Callable[[], bool] = lambda: False, ignore: Callable[[str], bool] = lambda path: False) -> None:
-    """Call ``on_change`` after files below ``places`` change, except paths ``ignore`` names (the files
-    ``on_change`` itself writes). The system's file events (watchdog: inotify, FSEvents, ReadDirectoryChangesW)
-    cost nothing between edits; where they are not available, ``poll`` instead."""
+          stop: Callable[[], bool] = lambda: False, ignore: Callable[[str], bool] = lambda path: False,
+          ready: Callable[[], None] = lambda: None) -> None:
+    """Call ``ready`` once the watch has begun (so that no change after it is missed), then ``on_change`` after
+    files below ``places`` change, except paths ``ignore`` names (the files ``on_change`` itself writes). The
+    system's file events (watchdog: inotify, FSEvents, ReadDirectoryChangesW) cost nothing between edits; where
+    they are not available, ``poll`` instead."""
     from watchdog.observers import Observer
     changed = threading.Event()
     observer = Observer()
@@ -58,8 +60,9 @@ def watch(places: list[Path], on_change: Callable[[], None], interval: float = 0
     except OSError as exc:  # e.g. the inotify watch limit: a scan of the folders still works
         log.warning("file events are not available (%s); the preview scans the folders every %.1f s instead",
                     exc, interval)
-        return poll(places, on_change, interval, stop)
+        return poll(places, on_change, interval, stop, ready)
     try:
+        ready()
         while not stop():
             if changed.wait(interval):
                 time.sleep(SETTLE)  # an editor's save can be several events: one pass for all of them
@@ -96,10 +99,11 @@ def _ours(path: str, ignore: Callable[[str], bool]) -> bool:
 
 
 def poll(places: list[Path], on_change: Callable[[], None], interval: float = 0.3,
-         stop: Callable[[], bool] = lambda: False) -> None:
+         stop: Callable[[], bool] = lambda: False, ready: Callable[[], None] = lambda: None) -> None:
     """``watch`` by scanning: call ``on_change`` after the size or mtime of a file below ``places`` changes.
     Files that ``on_change`` itself writes cause one more, quiet pass: the generator then writes nothing."""
     last = snapshot(*places)
+    ready()
     while not stop():
         time.sleep(interval)
         now = snapshot(*places)
@@ -134,21 +138,24 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
 
     check_port(addr)
     preview = Preview(root, lang or site_config.languages(root).default)
-    regenerate()
-    preview.update()
-    server = start_server(preview, addr)
+    servers = []
 
     def again() -> None:
         regenerate()
         preview.update()
+
+    def first() -> None:  # once the watch has begun: an edit saved as soon as the page is served is seen
+        again()
+        servers.append(start_server(preview, addr))
     try:
         watch([root / "evidence", root / "content", root / "mkdocs.yml", root / "overrides"], again,
-              ignore=_generated(root / "content"))
+              ignore=_generated(root / "content"), ready=first)
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
-        server.server_close()
+        for server in servers:
+            server.shutdown()
+            server.server_close()
     return 0
 
 
