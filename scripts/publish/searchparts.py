@@ -4,7 +4,7 @@ index files come from the last site.
 Pagefind names every file of a language's index after that language (``index/fr_*.pf_index``,
 ``fragment/fr_*.pf_fragment``, ``pagefind.fr_*.pf_meta``, ``wasm.fr.pagefind``) and lists the languages in
 ``pagefind-entry.json``; its scripts and styles are the same for every language. So Pagefind runs over a
-copy (hard links) of the rebuilt languages' HTML only, and the bundle is that run's files, plus the kept
+copy of the rebuilt languages' HTML only (slim pages: ``searchtext.stage``), and the bundle is that run's files, plus the kept
 languages' files from the previous bundle, with both runs' languages in the entry file. A language is
 found by ``<html lang>``; the tests compare the result with a run over the whole site. Each rebuilt language
 gets its own run, one after another: one run over three languages at 10,000 entries holds 1.8 GB, one per
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import config as site_config
 from . import searchdelta, tree
-from .searchtext import run_pagefind
+from .searchtext import run_pagefind, stage as stage_page
 from .temporary import kill_point
 from .unchanged import SEARCH, part
 
@@ -50,8 +50,7 @@ def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], s
     for lang in full:
         here = stage / lang
         for rel in pages[lang]:
-            (here / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(new / rel, here / rel)
+            stage_page(new / rel, here / rel)
         run_pagefind(here)
         if (new / SEARCH).exists():
             _merge(here / SEARCH, new / SEARCH, [lang])
