@@ -5,10 +5,12 @@ the full runs and the search delta alike. A page where Pagefind would read more 
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
-from scripts.publish import searchdelta, searchtext
+from scripts.evidence.problems import BuildError
+from scripts.publish import searchdelta, searchparts, searchtext
 from scripts.publish.searchtext import slim, stage
 from test_build_skip import _tree
 
@@ -93,3 +95,30 @@ def test_a_delta_over_the_slim_copies_is_the_delta_over_the_pages(built_site, tm
     assert searchdelta._run_over(site, "fr", pages, tmp_path / "whole") == ids
     assert (tmp_path / "whole" / pages[0]).stat().st_ino == (site / pages[0]).stat().st_ino
     assert _tree(tmp_path / "slim" / "pagefind") == _tree(tmp_path / "whole" / "pagefind")
+
+
+def test_the_next_language_is_staged_while_one_is_indexed_and_a_failed_run_starts_no_other(tmp_path, monkeypatch):
+    new, stage_dir, pages = tmp_path / "site", tmp_path / "stage", {}
+    for lang, rel in (("en", "index.html"), ("fr", "fr/index.html"), ("ar", "ar/index.html")):
+        (new / rel).parent.mkdir(parents=True, exist_ok=True)
+        (new / rel).write_bytes(_page().replace(b'lang="ar"', f'lang="{lang}"'.encode()))
+        pages[lang] = [rel]
+    runs, staged_meanwhile = [], []
+
+    def run(here):
+        runs.append(here.name)
+        if here.name == "en":  # fr's pages are staged while en's run works
+            end = time.monotonic() + 30
+            while not (stage_dir / "fr" / "fr" / "index.html").exists() and time.monotonic() < end:
+                time.sleep(0.01)
+            staged_meanwhile.append((stage_dir / "fr" / "fr" / "index.html").read_bytes())
+            (here / "pagefind").mkdir()
+            (here / "pagefind" / "pagefind-entry.json").write_text('{"languages": {"en": {}}}', "utf-8")
+            return
+        raise BuildError("the search index could not be built: Pagefind says 'no'")
+    monkeypatch.setattr(searchparts, "run_pagefind", run)
+    with pytest.raises(BuildError, match="^the search index could not be built: Pagefind says 'no'$"):
+        searchparts._index_full(new, pages, ["en", "fr", "ar"], stage_dir)
+    assert runs == ["en", "fr"]  # one at a time; none after the failed one
+    assert staged_meanwhile == [slim((new / "fr" / "index.html").read_bytes())]
+    assert (new / "pagefind" / "pagefind-entry.json").is_file()  # en's index, placed while fr's run worked

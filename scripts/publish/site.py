@@ -14,6 +14,7 @@ import ctypes
 import errno
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..evidence.problems import BuildError
@@ -141,7 +142,10 @@ def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict
         log.info("%s: nothing changed since the last build; its pages are kept", lang)
         unchanged.link_part(site_dir, new, lang, langs)
     # only the rebuilt languages; those re-rendered in part, over their changed pages only
-    searchparts.index(new, site_dir, langs, todo.keep, folder / STAGE, todo.partial)
+    with ThreadPoolExecutor(1) as ahead:  # the other files' hashes, read while Pagefind leaves a core idle
+        hashed = ahead.submit(fixity.records, new, known, unchanged.SEARCH)
+        searchparts.index(new, site_dir, langs, todo.keep, folder / STAGE, todo.partial)
+        known = hashed.result()
     seen: dict[str, list] = {}
     fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
     return seen
