@@ -3,6 +3,7 @@ changed nothing built, per-language reuse with Pagefind over the rebuilt languag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -303,3 +304,20 @@ def test_a_generated_page_changed_during_the_build_fails_it_with_its_name():
     page.file.content_string = source.replace("<p>a", "<p>b")
     with pytest.raises(BuildError, match=r"^entries/e1\.md: changed while the site was being built; run the build again$"):
         bypass.load(page)
+
+
+def test_the_manifest_takes_the_hashes_read_ahead_and_reads_only_the_files_after_them(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    for rel, data in (("index.html", b"home"), ("fr/index.html", b"accueil"), ("pagefind/pagefind.js", b"js")):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    ahead = fixity.records(site, None, "pagefind")  # while Pagefind still writes pagefind/
+    assert sorted(ahead) == ["fr/index.html", "index.html"]
+    assert ahead["fr/index.html"][3] == hashlib.sha256(b"accueil").hexdigest()
+    (site / "pagefind" / "pagefind-entry.json").write_bytes(b"{}")
+    read = []
+    real = fixity._digest
+    monkeypatch.setattr(fixity, "_digest", lambda p: read.append(Path(p).relative_to(site).as_posix()) or real(p))
+    assert fixity.write(site, ahead, {}) == 4
+    assert sorted(read) == ["pagefind/pagefind-entry.json", "pagefind/pagefind.js"]
+    assert fixity.check(site).ok
