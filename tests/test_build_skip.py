@@ -3,12 +3,14 @@ changed nothing built, per-language reuse with Pagefind over the rebuilt languag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -95,7 +97,7 @@ def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, 
         "ar/methodology/index.html"]  # the kept languages' pages are the same files, linked
     assert after["fr/methodology/index.html"] != before["fr/methodology/index.html"]
     assert "Révisée." in (site / "fr/methodology/index.html").read_text("utf-8")
-    read = {p.relative_to(repo.root).as_posix().split("/", 2)[2] for p in digests}  # .site-build-…/site/REL
+    read = {Path(p).relative_to(repo.root).as_posix().split("/", 2)[2] for p in digests}  # .site-build-…/site/REL
     assert read and {r.split("/")[0] for r in read} <= {"fr", "pagefind"}  # the manifest read only what is new
     assert fixity.check(site).ok
     # Pagefind ran over French's changed page only, into a delta (tests/test_search_delta.py): the primary
@@ -302,3 +304,20 @@ def test_a_generated_page_changed_during_the_build_fails_it_with_its_name():
     page.file.content_string = source.replace("<p>a", "<p>b")
     with pytest.raises(BuildError, match=r"^entries/e1\.md: changed while the site was being built; run the build again$"):
         bypass.load(page)
+
+
+def test_the_manifest_takes_the_hashes_read_ahead_and_reads_only_the_files_after_them(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    for rel, data in (("index.html", b"home"), ("fr/index.html", b"accueil"), ("pagefind/pagefind.js", b"js")):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    ahead = fixity.records(site, None, "pagefind")  # while Pagefind still writes pagefind/
+    assert sorted(ahead) == ["fr/index.html", "index.html"]
+    assert ahead["fr/index.html"][3] == hashlib.sha256(b"accueil").hexdigest()
+    (site / "pagefind" / "pagefind-entry.json").write_bytes(b"{}")
+    read = []
+    real = fixity._digest
+    monkeypatch.setattr(fixity, "_digest", lambda p: read.append(Path(p).relative_to(site).as_posix()) or real(p))
+    assert fixity.write(site, ahead, {}) == 4
+    assert sorted(read) == ["pagefind/pagefind-entry.json", "pagefind/pagefind.js"]
+    assert fixity.check(site).ok

@@ -146,6 +146,23 @@ def test_the_command_returns_while_a_detached_remover_removes_the_previous_site(
     assert settled(repo.root) == []  # the second build's remover is done too
 
 
+def test_a_first_build_leaves_pagefinds_copies_of_its_pages_to_a_remover(tmp_path):
+    from scripts.publish.temporary import TEMP, running
+    repo = _site_repo(tmp_path, entries=3)
+    env = dict(os.environ, PYTHONPATH=str(REPO), EVIDENCE_ARCHIVE_TEST_STOP_AT="removing")
+    proc = subprocess.run([sys.executable, "-m", "scripts", "--root", str(repo.root), "build"], cwd=repo.root,
+                          env=env, capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    [left] = repo.root.glob(".site-*")  # no previous site: the remover, stopped, has the search stage
+    remover = int(TEMP.fullmatch(left.name)["pid"])
+    assert running(remover) and os.getsid(remover) == remover
+    assert sorted(p.name for p in (left / "old").iterdir()) == [".evidence-archive-build", "search-stage"]
+    assert (left / "old" / "search-stage" / "fr" / "fr" / "index.html").is_file()
+    assert fixity.check(repo.root / "site").ok
+    os.kill(remover, signal.SIGCONT)
+    assert _gone(left)
+
+
 def test_a_remover_killed_part_way_leaves_a_marked_folder_the_next_build_removes(tmp_path):
     from scripts.publish import fixity
     from scripts.publish.temporary import TEMP
@@ -169,6 +186,7 @@ def test_where_no_remover_can_start_the_build_removes_the_previous_site_itself(t
         raise OSError(11, "Resource temporarily unavailable")
     repo = _site_repo(tmp_path, entries=3)
     assert run_build(repo)[0] == 0
+    assert settled(repo.root) == []  # the remover of the first build's search stage is done
     _edit(repo, 1)
     monkeypatch.setattr(temporary, "start", cannot)
     assert run_build(repo)[0] == 0
@@ -254,7 +272,7 @@ def test_failed_build_leaves_everything_as_it_was(tmp_path, phase):
     assert _digest(repo.root / "site") == site
     if phase == "check":
         assert _digest(repo.root / "content") == content
-    assert not [p for p in repo.root.glob(".site-*")]
+    assert settled(repo.root) == []  # the first build's remover has gone too
 
 
 def _start(root: Path, log: Path, **env) -> subprocess.Popen:

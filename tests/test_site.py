@@ -267,7 +267,7 @@ def test_mkdocs_failure_keeps_previous_site(tmp_path):
     assert code == 1 and "the previous site/ is unchanged" in out
     assert _tree_digest(repo.root / "site") == before
     assert _media_inodes(repo) == inodes
-    assert not list(repo.root.glob(".site-*"))
+    assert settled(repo.root) == []  # the first build's remover has gone too
 
 
 def test_hand_written_file_at_an_image_path_stops_the_build(tmp_path):
@@ -284,7 +284,7 @@ def test_hand_written_file_at_an_image_path_stops_the_build(tmp_path):
                                     "(generated paths belong to the generator); the previous site/ is unchanged")
     assert mine.read_bytes() == b"mine"
     assert _tree_digest(repo.root / "site") == before and _media_inodes(repo) == inodes
-    assert not list(repo.root.glob(".site-*"))
+    assert settled(repo.root) == []  # the first build's remover has gone too
 
 
 def test_images_earlier_versions_wrote_into_content_are_removed(tmp_path):
@@ -321,6 +321,7 @@ def _marked(parent: Path, pid: int, token: str, marker: str | None = None) -> Pa
 def test_folders_left_by_killed_builds_are_removed(tmp_path, caplog):
     repo = make_site_repo(tmp_path)
     assert run_build(repo)[0] == 0
+    assert settled(repo.root) == []  # the remover of the first build's search stage is done
     dead = _dead_pid()
     stale = [_marked(repo.root, dead, "0123456789abcdef").name]
     empty = repo.root / f".site-build-{dead}-fedcba9876543210"  # killed as its marker went, just before the folder

