@@ -315,3 +315,60 @@ def test_typing_as_a_reader_types_fetches_no_more_than_typing_at_once(browser, a
     typed = measure(SITES[0], "fr/", "Meditel", browser, delay=150)
     assert typed["pages_found"] == at_once["pages_found"] > 0
     assert typed["bytes"] <= at_once["bytes"], (typed, at_once)
+
+
+def test_the_first_result_shows_before_the_other_pages_of_its_batch_come(tab):
+    """search.js asks for a batch's five pages at once and shows each, in rank order, once it and those above it
+    are in: here the first result's page comes, the four others are held back."""
+    held = []
+    first = []
+
+    def hold(route):
+        if first:
+            held.append(route)
+        else:
+            first.append(route.request.url)
+            route.fallback()
+    page = tab.goto("fr/")
+    page.route("**/pagefind/fragment/*", hold)
+    page.keyboard.press("/")
+    page.fill(SEARCH_INPUT, "Meditel")  # one input event: one search
+    page.locator(RESULT_LINK).first.wait_for(state="visible")
+    for _ in range(100):  # the four other pages' requests reach the handler
+        if len(held) == 4:
+            break
+        page.wait_for_timeout(50)
+    assert page.locator(RESULT_LINK).count() == 1 and len(held) == 4
+    assert page.get_attribute("ol.archive-search__results", "aria-busy") == "true"
+    assert page.locator("[data-archive-search] [data-more]").is_hidden()  # no second batch before this one is in
+    for route in held:
+        route.fallback()
+    page.locator(f"{RESULTS_IN} {RESULT_LINK}").first.wait_for()
+    page.unroute("**/pagefind/fragment/*", hold)
+    shown = page.eval_on_selector_all(RESULT_LINK, "as => as.map(a => new URL(a.href).pathname)")
+    assert shown == page.evaluate(SEARCH, "Meditel")[:5]  # Pagefind's order
+    assert tab.errors == []
+
+
+def test_enter_after_the_pause_shows_the_results_without_ranking_again(tab):
+    """The last search is kept: Enter (or the same words in another case or accent) does not rank the pages
+    again. Pagefind's search() is counted through a module that stands in for pagefind.js."""
+    page = tab.goto("fr/")
+    counting = """import * as pf from "./pagefind.js?counted";
+export * from "./pagefind.js?counted";
+export function search(...args) { window.searches = (window.searches || 0) + 1; return pf.search(...args); }"""
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(body=counting, content_type="text/javascript"))
+    page.keyboard.press("/")
+    page.fill(SEARCH_INPUT, "Méditel")  # one input event: no search of a prefix, however slow the machine
+    page.locator(f"{RESULTS_IN} {RESULT_LINK}").first.wait_for()
+    shown = page.eval_on_selector_all(RESULT_LINK, "as => as.map(a => a.href)")
+    assert page.evaluate("window.searches") == 1
+    page.keyboard.press("Enter")
+    page.fill(SEARCH_INPUT, "MEDITEL")  # the same words, reduced alike
+    page.wait_for_timeout(600)  # past the pause
+    page.locator(f"{RESULTS_IN} {RESULT_LINK}").first.wait_for()
+    assert page.eval_on_selector_all(RESULT_LINK, "as => as.map(a => a.href)") == shown
+    assert page.evaluate("window.searches") == 1
+    page.fill(SEARCH_INPUT, "Meditel orange")
+    page.wait_for_function("() => window.searches === 2")  # other words: a search
+    assert tab.errors == []
