@@ -33,6 +33,7 @@ HOST = "127.0.0.1"
 TIMEOUT = 15_000  # ms
 SEARCH_INPUT = "input.archive-search__input"  # the dialog of overrides/partials/search.html
 RESULT_LINK = "a.archive-search__link"  # its results, built by content/assets/search.js
+RESULTS_IN = "ol.archive-search__results:not([aria-busy])"  # the list once a batch of results is all in
 # Known problems, reported, and tolerated only as narrowly as written here (delete each once fixed): none
 # (Material's fetches of sitemap.xml beside each <link rel=alternate>, and their 404s, are gone: alternates.py).
 KNOWN_ERROR = re.compile(r"(?!)")  # matches nothing

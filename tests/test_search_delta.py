@@ -21,7 +21,7 @@ import pytest
 from conftest import make_site_repo, run_build, settled
 from scripts import config as site_config
 from scripts.publish import searchdelta, searchtext
-from test_browser import RESULT_LINK, SEARCH_INPUT, Tab
+from test_browser import RESULT_LINK, RESULTS_IN, SEARCH_INPUT, Tab
 from test_build_skip import _tree
 
 STATUS = "#archive-search-status"
@@ -72,12 +72,12 @@ def _search(browser, base: str, query: str, prefix: str = "") -> tuple[str, list
         page.locator(f"{SEARCH_INPUT}:focus").wait_for()
         page.keyboard.type(query)
         page.wait_for_function(f"() => /^(No results|Aucun résultat)$/.test(document.querySelector('{STATUS}')"
-                               f".textContent) || document.querySelector('{RESULT_LINK}')")
+                               f".textContent) || document.querySelector('{RESULTS_IN} {RESULT_LINK}')")
         more = "document.querySelector('[data-archive-search] [data-more]')"
         while page.evaluate(f"() => !{more}.hidden"):  # every batch ("More results")
             shown = page.locator(RESULT_LINK).count()
             page.evaluate(f"() => {more}.click()")
-            page.wait_for_function(f"n => document.querySelectorAll('{RESULT_LINK}').length > n", arg=shown)
+            page.wait_for_function(f"n => document.querySelectorAll('{RESULTS_IN} {RESULT_LINK}').length > n", arg=shown)
         links = page.eval_on_selector_all(RESULT_LINK, "as => as.map(a => new URL(a.href).pathname)")
         status = page.inner_text(STATUS)
         assert status.endswith(f" {len(links)}") or (status.startswith(("No", "Aucun")) and not links)

@@ -115,24 +115,46 @@
     li.appendChild(excerpt(data));
     return li;
   }
+  // The batch's pages are all asked for at once; each result shows, in rank order, as soon as its page and those
+  // above it have come (one slow page must not hold back the first result). One batch at a time, so that results
+  // stay in rank order; the list is aria-busy until the whole batch is in.
   function showMore(mine) {
     var batch = found.slice(shown, shown + PAGE);
     shown += batch.length;
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (all) {
+    more.hidden = true;
+    list.setAttribute("aria-busy", "true");
+    function done() {
       if (mine !== asked) return;
-      all.forEach(function (data) { var li = item(data); if (li) list.appendChild(li); });
+      list.removeAttribute("aria-busy");
       more.hidden = shown >= found.length;
-    });
+    }
+    return batch.map(function (r) { return r.data(); }).reduce(function (above, page) {
+      return above.then(function () { return page; }).then(function (data) {
+        if (mine !== asked) return;
+        var li = item(data);
+        if (li) list.appendChild(li);
+      });
+    }, Promise.resolve()).then(done, function (e) { done(); throw e; });
+  }
+  // The last search, kept: Enter after the pause, or the same words again (another case, accent or space), show
+  // its results without ranking the pages once more (hundreds of ms for a word on thousands of pages)
+  var kept = { term: null, search: null };
+  function searched(term) {
+    if (term !== kept.term) kept = { term: term, search: load().then(function (pf) { return pf.search(term); }) };
+    var search = kept.search;
+    search.catch(function () { if (kept.search === search) kept = { term: null, search: null }; });  // a failure is not kept
+    return search;
   }
   function run() {
     var mine = ++asked, query = field.value.trim();
+    list.removeAttribute("aria-busy");  // a batch of the last query that is still coming will not be shown
     terms = reduce(query).split(" ").filter(Boolean);
     if (!terms.length) {
       list.textContent = ""; more.hidden = true; say("");
       return;
     }
     say(text.loading);
-    load().then(function (pf) { return pf.search(terms.join(" ")); }).then(function (search) {
+    searched(terms.join(" ")).then(function (search) {
       if (mine !== asked) return;
       found = current(search.results); shown = 0; list.textContent = "";
       list.setAttribute("data-query", query);  // which query the list answers (scripts/bench/search.py waits for it)
@@ -196,4 +218,5 @@
   });
   dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });  // the backdrop
   window.archiveSearchReduce = reduce;  // for tests
+  window.archiveSearchLoad = load;
 })();
