@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -99,6 +100,9 @@ def test_nothing_changed_nothing_built_and_one_language_rebuilt_alone(tmp_path, 
     assert "Révisée." in (site / "fr/methodology/index.html").read_text("utf-8")
     read = {Path(p).relative_to(repo.root).as_posix().split("/", 2)[2] for p in digests}  # .site-build-…/site/REL
     assert read and {r.split("/")[0] for r in read} <= {"fr", "pagefind"}  # the manifest read only what is new
+    # of the search bundle, only the entry file and the new delta: the kept index files are the last build's
+    assert {r for r in read if r.startswith("pagefind/") and not r.startswith("pagefind/delta/")} == \
+        {"pagefind/pagefind-entry.json"}
     assert fixity.check(site).ok
     # Pagefind ran over French's changed page only, into a delta (tests/test_search_delta.py): the primary
     # bundle's files are the last ones; its entry file lists what the delta replaces
@@ -311,7 +315,7 @@ def test_the_manifest_takes_the_hashes_read_ahead_and_reads_only_the_files_after
     for rel, data in (("index.html", b"home"), ("fr/index.html", b"accueil"), ("pagefind/pagefind.js", b"js")):
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(data)
-    ahead = fixity.records(site, None, "pagefind")  # while Pagefind still writes pagefind/
+    ahead = fixity.records(site, None, "pagefind", threading.Event())  # while Pagefind still writes pagefind/
     assert sorted(ahead) == ["fr/index.html", "index.html"]
     assert ahead["fr/index.html"][3] == hashlib.sha256(b"accueil").hexdigest()
     (site / "pagefind" / "pagefind-entry.json").write_bytes(b"{}")
@@ -321,3 +325,12 @@ def test_the_manifest_takes_the_hashes_read_ahead_and_reads_only_the_files_after
     assert fixity.write(site, ahead, {}) == 4
     assert sorted(read) == ["pagefind/pagefind-entry.json", "pagefind/pagefind.js"]
     assert fixity.check(site).ok
+
+
+def test_the_hashes_read_ahead_stop_when_the_build_fails(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_bytes(b"home")
+    stop = threading.Event()
+    assert list(fixity.records(tmp_path / "site", None, "pagefind", stop)) == ["index.html"]
+    stop.set()
+    assert fixity.records(tmp_path / "site", None, "pagefind", stop) == {}

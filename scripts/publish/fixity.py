@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,11 +64,13 @@ def _cached(entry: os.DirEntry, rel: str, known: dict[str, list] | None, seen: d
     return digest
 
 
-def records(site: Path, known: dict[str, list] | None, skip: str) -> dict[str, list]:
+def records(site: Path, known: dict[str, list] | None, skip: str, stop: threading.Event) -> dict[str, list]:
     """The record of every file under ``site`` but its top folder ``skip``: a ``known`` for write(), made while
-    that folder is still being written."""
+    that folder is still being written (partial once ``stop`` is set: the build that wanted it failed)."""
     seen: dict[str, list] = {}
     for rel, entry in tree.files(site, lambda name: name != skip):
+        if stop.is_set():
+            break
         _cached(entry, rel, known, seen)
     return seen
 

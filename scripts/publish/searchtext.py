@@ -10,7 +10,9 @@ word of no letters (so never indexed), and content/assets/search.js builds excer
 Pagefind is given a slim copy of each page (``stage``): Material's head and sidebars are two thirds of a page
 that Pagefind parses only to skip. What it reads outside the body it indexes (``<html lang>``, the first
 ``<h1>`` and ``<title>`` for the result's title, the first ``<img>`` after it, ``data-pagefind-*``
-attributes) the copy keeps, or the page is given whole; tests compare the index with a run over the pages.
+attributes) the copy keeps, or the page is given whole, as it is where a raw-text element (``<textarea>``,
+``<title>``…) in the article could make the frame after it text; an ignored element before the article must
+be closed there (a test checks the templates). Tests compare the index with a run over the whole pages.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ _TITLE = re.compile(rb"<title>.*?</title>", re.S)
 # what Pagefind reads outside its body, before and after the article (the first image after the title)
 _READ_BEFORE, _READ_AFTER = (b"<h1",), (b"<h1", b"<img")
 _ATTRS, _IGNORE = b"data-pagefind-", b"data-pagefind-ignore"  # ignore: an excluded header gives Pagefind nothing
+# raw-text elements: one left open in the article (hand-written Markdown passes it through) makes the rest of the
+# whole page its text, which the slim copy does not have
+_RAW = (b"<textarea", b"<xmp", b"<title", b"<noembed", b"<noframes", b"<plaintext")
 BODY = b"data-pagefind-body"  # Pagefind indexes only the pages that have it (every page of ours but 404.html)
 
 
@@ -138,7 +143,7 @@ def slim(page: bytes) -> bytes | None:
     head_at = page.find(b">", top) + 1
     end += len(_ARTICLE_END)
     article, before, after = page[start:end], page[head_at:start], page[end:]
-    if BODY not in article or _reads(before, _READ_BEFORE) or _reads(after, _READ_AFTER):
+    if BODY not in article or _reads(before, _READ_BEFORE) or _reads(after, _READ_AFTER) or _raw(article):
         return None
     title = _TITLE.search(before)
     return b"".join((b"<!doctype html>", page[top:head_at], b'<head><meta charset="utf-8">',
@@ -150,6 +155,11 @@ def _reads(part: bytes, tags: tuple[bytes, ...]) -> bool:
     over Material's 16 KB frame costs more than Pagefind saves on it)."""
     low = part.lower()
     return any(tag in low for tag in tags) or low.count(_ATTRS) != low.count(_IGNORE)
+
+
+def _raw(article: bytes) -> bool:
+    low = article.lower()
+    return any(tag in low for tag in _RAW)
 
 
 def stage(page: Path, copy: Path) -> None:

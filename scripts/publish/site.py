@@ -14,6 +14,7 @@ import ctypes
 import errno
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -142,10 +143,17 @@ def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict
         log.info("%s: nothing changed since the last build; its pages are kept", lang)
         unchanged.link_part(site_dir, new, lang, langs)
     # only the rebuilt languages; those re-rendered in part, over their changed pages only
-    with ThreadPoolExecutor(1) as ahead:  # the other files' hashes, read while Pagefind leaves a core idle
-        hashed = ahead.submit(fixity.records, new, known, unchanged.SEARCH)
-        searchparts.index(new, site_dir, langs, todo.keep, folder / STAGE, todo.partial)
-        known = hashed.result()
+    # The other files' hashes, read while Pagefind leaves a core idle: nothing outside pagefind/ is written meanwhile.
+    stop = threading.Event()
+    with ThreadPoolExecutor(1) as ahead:
+        hashed = ahead.submit(fixity.records, new, known, unchanged.SEARCH, stop)
+        try:
+            searchparts.index(new, site_dir, langs, todo.keep, folder / STAGE, todo.partial)
+        except BaseException:
+            stop.set()  # a failed or interrupted build does not wait for ~93,000 hashes it will not use
+            raise
+        # the kept languages' index files keep the last build's records: they are the same files (hard links)
+        known = {rel: v for rel, v in (known or {}).items() if rel.startswith(unchanged.SEARCH + "/")} | hashed.result()
     seen: dict[str, list] = {}
     fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
     return seen
