@@ -130,9 +130,10 @@ def check_port(addr: str) -> None:
         raise BuildError(f"cannot serve on {addr}: {exc.strerror or exc}") from None
 
 
-def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:8000", lang: str | None = None) -> int:
+def serve(root: Path, regenerate: Callable[[str], None], addr: str = "127.0.0.1:8000", lang: str | None = None) -> int:
     """Generate and build the preview of ``lang`` (the default language), serve it, and after every change
-    to evidence/ regenerate and render again only the pages that changed; its exit code."""
+    to evidence/ regenerate (``regenerate(lang)``: that language's files only) and render again only the pages
+    that changed; its exit code."""
     from .. import config as site_config
     from .preview import Preview, start_server
 
@@ -141,7 +142,7 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
     servers = []
 
     def again() -> None:
-        regenerate()
+        regenerate(preview.lang)
         preview.update()
 
     def first() -> None:  # once the watch has begun: an edit saved as soon as the page is served is seen
