@@ -60,15 +60,17 @@ def generate(root: Path, strict: bool = False, langs: list[str] | None = None) -
         here = "" if lang == cfg.languages.default else f"{lang}/"
         result.outputs += feeds.render(loaded.archive, cfg.base + here, cfg.archive.text(Lang(lang), cfg.site_name),
                                        loaded.media, limit=cfg.feed_size, lang=lang, memo=memo, prefix=here)
-    downloads = data.render(loaded.archive, cfg, memo) + cite.render(loaded.archive, cfg, memo)  # once, at the root
-    result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads, langs)
+    served = cfg.languages.default in langs  # the downloads are at the root: in the default language's site
+    if served:  # once, at the root; a preview of another language does not show them (seconds at 10,000)
+        downloads = data.render(loaded.archive, cfg, memo) + cite.render(loaded.archive, cfg, memo)
+        result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads, langs)
     result.timings["feeds"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     result.outputs.append(link_list(media.outputs(loaded.archive, loaded.media), Path(root).absolute()))
     result.timings["media"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     stamp.forget(root)  # an interrupted write must not leave a stamp that vouches for it
-    ours = _scope(cfg, langs)
+    ours = _scope(cfg, langs, served)
     stats = writer.write(result.outputs, ours)
     memo.save(ours)
     stamp.save(root, inputs, result.files, result.entries, result.epoch, loaded.report.problems)
@@ -79,15 +81,16 @@ def generate(root: Path, strict: bool = False, langs: list[str] | None = None) -
     return result
 
 
-def _scope(cfg: site_config.SiteConfig, langs: list[str]) -> Callable[[str], bool]:
+def _scope(cfg: site_config.SiteConfig, langs: list[str], downloads: bool) -> Callable[[str], bool]:
     """Whether a path of content/ is made by a run of ``langs``: a language's own folder, or the root for the
-    default language (the data downloads, written by every run, are kept by any)."""
+    default language; without the ``downloads``, not their description (data.DATASET) either."""
     others = {f"{lang}/" for lang in cfg.languages.others}
     mine = {f"{lang}/" for lang in langs} | ({""} if cfg.languages.default in langs else set())
 
     def ours(rel: str) -> bool:
         top = rel[:rel.find("/") + 1]
-        return (top if top in others else "") in mine
+        here = top if top in others else ""
+        return here in mine and (downloads or rel[len(here):] != data.DATASET)
     return ours
 
 

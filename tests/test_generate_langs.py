@@ -38,6 +38,19 @@ def test_a_run_of_one_language_makes_its_files_and_keeps_the_others(tmp_path):
     manifest = _manifest(repo)
     assert f"entries/{ENTRY}.md" in manifest and f"ar/entries/{ENTRY}.md" in manifest
     assert all((repo.root / "content" / rel).is_file() for rel in manifest)
+    # the downloads are the default language's (at the root): French neither makes them nor drops their description
+    assert NEW not in (repo.root / "content" / "data" / "entries.json").read_text("utf-8")
+    assert "fr/_generated/dataset.md" in manifest and not any(o.path.startswith("data/") for o in result.outputs)
+
+
+def test_a_run_of_the_default_language_makes_the_downloads(tmp_path):
+    repo = make_site_repo(tmp_path)
+    assert build.generate(repo.root).ok
+    fr = _page(repo, "fr/")
+    _edit(repo)
+    assert build.generate(repo.root, langs=["en"]).ok
+    assert NEW in _page(repo, "") and NEW in (repo.root / "content" / "data" / "entries.json").read_text("utf-8")
+    assert _page(repo, "fr/") == fr and "fr/_generated/dataset.md" in _manifest(repo)
 
 
 def test_a_removed_entry_goes_from_the_run_s_language_only(tmp_path):
@@ -64,6 +77,7 @@ def test_the_next_whole_run_makes_what_a_run_of_one_language_skipped(tmp_path):
     whole = build.generate(repo.root)
     assert whole.ok and not whole.up_to_date
     assert NEW in _page(repo, "") and NEW in _page(repo, "ar/") and NEW in _page(repo, "fr/")
+    assert NEW in (repo.root / "content" / "data" / "entries.json").read_text("utf-8")
     rendered = {o.path for o in whole.outputs if o.path.endswith(f"{ENTRY}.md") and not o.known}
     assert rendered == {f"entries/{ENTRY}.md"}  # ar and fr were made by the runs of one language: remembered
     assert build.generate(repo.root).up_to_date

@@ -129,6 +129,9 @@ def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> l
             Output(DATA + "entries.csv", to_csv(archive, cfg))] + files
 
 
+DATASET = "_generated/dataset.md"  # in each language's folder: the Dataset JSON-LD of the data files
+
+
 def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output],
                      langs: Sequence[str] | None = None) -> list[Output]:
     """The Dataset JSON-LD the Data page of each language (of ``langs`` if given) includes (``--8<-- "dataset.md"``),
@@ -143,6 +146,6 @@ def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output],
         doc = jsonld.dataset(cfg, code, cfg.archive.text(lang, cfg.site_name), description, sizes,
                              modified.isoformat() if modified else "")
         here = "" if code == cfg.languages.default else f"{code}/"
-        out.append(Output(f"{here}_generated/dataset.md", jsonld.script(doc).encode("utf-8")))
+        out.append(Output(f"{here}{DATASET}", jsonld.script(doc).encode("utf-8")))
     return out
 
