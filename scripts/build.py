@@ -60,8 +60,11 @@ def generate(root: Path, strict: bool = False, langs: list[str] | None = None) -
         here = "" if lang == cfg.languages.default else f"{lang}/"
         result.outputs += feeds.render(loaded.archive, cfg.base + here, cfg.archive.text(Lang(lang), cfg.site_name),
                                        loaded.media, limit=cfg.feed_size, lang=lang, memo=memo, prefix=here)
-    served = cfg.languages.default in langs  # the downloads are at the root: in the default language's site
-    if served:  # once, at the root; a preview of another language does not show them (seconds at 10,000)
+    # The downloads are at the root, in the default language's site: a preview of another does not show them
+    # (seconds at 10,000), only includes their description, which the first run of that language must make.
+    served = cfg.languages.default in langs or any(
+        f"{lang}/{data.DATASET}" not in writer.previous for lang in langs)
+    if served:  # once, at the root
         downloads = data.render(loaded.archive, cfg, memo) + cite.render(loaded.archive, cfg, memo)
         result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads, langs)
     result.timings["feeds"] = time.perf_counter() - t1

@@ -87,3 +87,11 @@ def test_a_run_of_every_language_is_a_whole_run(tmp_path):
     repo = make_site_repo(tmp_path)
     assert build.generate(repo.root, langs=["ar", "en", "fr"]).ok
     assert build.generate(repo.root).up_to_date
+
+
+def test_the_first_run_of_a_language_makes_the_description_of_the_downloads_its_data_page_includes(tmp_path):
+    repo = make_site_repo(tmp_path)
+    result = build.generate(repo.root, langs=["fr"])
+    assert result.ok and (repo.root / "content" / "fr" / "_generated" / "dataset.md").is_file()
+    assert not (repo.root / "content" / "ar" / "entries").exists()
+    assert not build.generate(repo.root).up_to_date

@@ -1,6 +1,7 @@
 """Live preview: regenerate pages when evidence/ changes, and render again only the pages that changed.
 
-The generator runs outside MkDocs and writes only files whose content changed; preview.py then renders
+The generator runs outside MkDocs, for the previewed language only (``build.generate(langs=)``: the others'
+files wait for the next full build), and writes only files whose content changed; preview.py then renders
 exactly those through MkDocs' own page pipeline, for one language (``--lang``), and serves them.
 Images reach the served site through the same hook as in a build: MkDocs links them in after each pass.
 """
