@@ -125,10 +125,10 @@ def serve(args: argparse.Namespace) -> int:
     from .publish.lock import build_lock
     from .evidence.problems import BuildError
 
-    def regenerate() -> None:
+    def regenerate(lang: str) -> None:
         try:
             with build_lock(args.root / ".cache"):  # never while a build writes content/
-                result = pipeline.generate(args.root)
+                result = pipeline.generate(args.root, langs=[lang])  # the other languages are not shown
         except BuildError as exc:
             _out(f"error: {exc}")
             return

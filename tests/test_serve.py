@@ -26,9 +26,9 @@ def _get(url: str) -> str:
     return _get_bytes(url).decode("utf-8")
 
 
-def _get_bytes(url: str) -> bytes:
+def _get_bytes(url: str, timeout: float = 2) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=2) as r:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             return r.read()
     except OSError:
         return b""
@@ -55,6 +55,7 @@ def test_edit_is_served_without_restart(tmp_path):
         # the thumbnail, display copy and original an entry page shows are served, as the build lists them
         shot = f"http://127.0.0.1:{port}/voip-archive/entries/2016-02-28-synthetic-screenshot/"
         html = _get(shot)
+        assert "/voip-archive/.preview-version'+(v===null?'':'?after='+v)" in html  # the reload script
         served = sorted(set(re.findall(r'(?:src|href)="\.\./\.\./(media/[^"]+)"', html)))
         links = json.loads((repo.root / "content/_generated/links.json").read_text("utf-8"))
         assert served == sorted(links)
@@ -230,3 +231,26 @@ def test_an_edit_saved_as_the_preview_starts_serving_is_not_missed(tmp_path):
     finally:
         done.set()
         t.join(5)
+
+
+def test_a_page_asking_for_the_next_version_is_answered_as_a_pass_ends(tmp_path):
+    """The reload script's question is held until a pass ends (no polling delay), or WAIT seconds at most."""
+    import threading
+
+    from scripts.publish.preview import Preview, start_server
+    repo = make_site_repo(tmp_path)
+    preview, port = Preview(repo.root, "en"), _free_port()
+    server = start_server(preview, f"127.0.0.1:{port}")
+    url = f"http://127.0.0.1:{port}/voip-archive/.preview-version"
+    try:
+        assert _get(url) == "0"  # a page's first question is answered at once
+        threading.Timer(0.5, preview._passed_one).start()
+        t0 = time.monotonic()
+        assert _get_bytes(url + "?after=0", timeout=10) == b"1"
+        assert 0.4 < time.monotonic() - t0 < 3
+        t0 = time.monotonic()
+        assert preview.version_after("1", timeout=0.3) == 1  # nothing passed: the same version, after the wait
+        assert time.monotonic() - t0 >= 0.3
+    finally:
+        server.shutdown()
+        server.server_close()

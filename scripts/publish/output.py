@@ -20,6 +20,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..evidence.problems import BuildError
 from ..store.files import replace, replace_with
@@ -140,15 +141,18 @@ class Writer:
             self._check_untouched(out.path, target, digest)  # before anything is written
         return digest
 
-    def write(self, outputs: list[Output]) -> WriteStats:
-        """Write every changed output, remove stale generated files, save the manifest; BuildError on any failure."""
+    def write(self, outputs: list[Output], mine: Callable[[str], bool] = lambda rel: True) -> WriteStats:
+        """Write every changed output, remove stale generated files, save the manifest; BuildError on any failure.
+
+        ``mine``: whether a path is this run's to make; a generated file that is not (another language's, in a
+        run of one) is kept as it is, however stale."""
         stats = WriteStats()
         planned = self.plan(outputs)
         rel = MANIFEST
         try:
             for rel, (out, digest) in sorted(planned.items()):
                 self._write_one(rel, out, digest, stats)
-            kept = self._remove_stale(set(planned), stats)
+            kept = self._remove_stale(set(planned), mine, stats)
             rel = MANIFEST
             self._save({**kept, **{r: d for r, (_, d) in planned.items()}})
         except OSError as exc:
@@ -179,14 +183,18 @@ class Writer:
             raise BuildError(f"content/{rel} was edited by hand since it was generated; "
                              "edit the evidence log instead, or delete the file")
 
-    def _remove_stale(self, keep: set[str], stats: WriteStats) -> dict[str, str]:
+    def _remove_stale(self, keep: set[str], mine: Callable[[str], bool], stats: WriteStats) -> dict[str, str]:
         """Remove the files the last run wrote and this one does not, where they hold what was written.
 
-        Return the records of the files that could not be removed, to try again next time.
+        Return the records of the files that could not be removed, to try again next time, and of those
+        not ``mine``, which are kept.
         """
         failed = {}
         for rel, digest in sorted(self.previous.items()):
             if rel in keep:
+                continue
+            if not mine(rel):
+                failed[rel] = digest
                 continue
             target = safe_target(self.root, rel)
             if not (target.exists() or target.is_symlink()):

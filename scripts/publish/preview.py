@@ -7,7 +7,8 @@ feed whose bytes change (and only those), so the changed files are exactly the p
 they are found by comparing each source's size, mtime and inode with the last pass, and rendered through
 MkDocs' own pipeline (``incremental.build``). A page added or removed makes a full build of the language.
 The pages are served from ``.cache/preview/`` (the build store: deleting it only costs a full build) under
-the site's path; each HTML page gets a small script that reloads it when a pass has finished.
+the site's path; each HTML page gets a small script that reloads it when a pass has finished (it asks the
+server, which answers as soon as the version changes: no polling delay).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import shutil
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .. import config as site_config
 from ..evidence.problems import BuildError
@@ -28,8 +29,11 @@ from . import incremental, languages, searchtext, unchanged
 
 log = logging.getLogger(__name__)
 VERSION = "/.preview-version"
-_RELOAD = ("<script>(function(){var v=null;setInterval(function(){fetch('%s').then(function(r){return r.text()})"
-           ".then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})()</script>")
+WAIT = 20.0  # seconds the server holds a page's question "is there a pass after version N?" before saying no
+# The page asks, and is answered as soon as a pass ends: it reloads without a poll's delay (nor its requests).
+_RELOAD = ("<script>(function(){var v=null;function ask(){fetch('%s'+(v===null?'':'?after='+v))"
+           ".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload();return}"
+           "v=t;ask()}).catch(function(){setTimeout(ask,1000)})}ask()})()</script>")
 
 
 class Preview:
@@ -47,6 +51,7 @@ class Preview:
         self.sources: dict[str, list] | None = None
         self.shared = ""
         self.version = 0
+        self._passed = threading.Condition()  # notified when the version changes
         self._lock, self._indexing, self._again = threading.Lock(), False, False
 
     def update(self) -> None:
@@ -77,8 +82,19 @@ class Preview:
             self.sources = None  # the next pass builds everything again
             return
         self.sources, self.shared = now, shared
-        self.version += 1
+        self._passed_one()
         self._index(background=edited is not None)
+
+    def _passed_one(self) -> None:
+        with self._passed:
+            self.version += 1
+            self._passed.notify_all()
+
+    def version_after(self, seen: str, timeout: float = WAIT) -> int:
+        """The version once it is not ``seen`` (a reader's page's), or after ``timeout`` seconds."""
+        with self._passed:
+            self._passed.wait_for(lambda: str(self.version) != seen, timeout)
+            return self.version
 
     def _index(self, background: bool) -> None:
         """Index the preview for its search: at once after a full build, behind the served pages after an
@@ -119,8 +135,11 @@ def _handler(preview: Preview, base: str):
             return super().translate_path("/" + rel)
 
         def do_GET(self):
-            if urlsplit(self.path).path == base.rstrip("/") + VERSION:
-                return self._send(str(preview.version).encode(), "text/plain")
+            url = urlsplit(self.path)
+            if url.path == base.rstrip("/") + VERSION:
+                seen = parse_qs(url.query).get("after", [""])[0]
+                version = preview.version_after(seen) if seen else preview.version
+                return self._send(str(version).encode(), "text/plain")
             target = Path(self.translate_path(self.path))
             if target.is_dir():
                 target = target / "index.html"

@@ -1,6 +1,7 @@
 """Live preview: regenerate pages when evidence/ changes, and render again only the pages that changed.
 
-The generator runs outside MkDocs and writes only files whose content changed; preview.py then renders
+The generator runs outside MkDocs, for the previewed language only (``build.generate(langs=)``: the others'
+files wait for the next full build), and writes only files whose content changed; preview.py then renders
 exactly those through MkDocs' own page pipeline, for one language (``--lang``), and serves them.
 Images reach the served site through the same hook as in a build: MkDocs links them in after each pass.
 """
@@ -130,9 +131,10 @@ def check_port(addr: str) -> None:
         raise BuildError(f"cannot serve on {addr}: {exc.strerror or exc}") from None
 
 
-def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:8000", lang: str | None = None) -> int:
+def serve(root: Path, regenerate: Callable[[str], None], addr: str = "127.0.0.1:8000", lang: str | None = None) -> int:
     """Generate and build the preview of ``lang`` (the default language), serve it, and after every change
-    to evidence/ regenerate and render again only the pages that changed; its exit code."""
+    to evidence/ regenerate (``regenerate(lang)``: that language's files only) and render again only the pages
+    that changed; its exit code."""
     from .. import config as site_config
     from .preview import Preview, start_server
 
@@ -141,7 +143,7 @@ def serve(root: Path, regenerate: Callable[[], None], addr: str = "127.0.0.1:800
     servers = []
 
     def again() -> None:
-        regenerate()
+        regenerate(preview.lang)
         preview.update()
 
     def first() -> None:  # once the watch has begun: an edit saved as soon as the page is served is seen

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from ..config import SiteConfig
 from ..evidence.model import Actor, Archive, Entry, Tag
@@ -129,18 +129,23 @@ def render(archive: Archive, cfg: SiteConfig, memo: PageMemo | None = None) -> l
             Output(DATA + "entries.csv", to_csv(archive, cfg))] + files
 
 
-def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output]) -> list[Output]:
-    """The Dataset JSON-LD the Data page of each language includes (``--8<-- "dataset.md"``), from the data files."""
+DATASET = "_generated/dataset.md"  # in each language's folder: the Dataset JSON-LD of the data files
+
+
+def dataset_snippets(archive: Archive, cfg: SiteConfig, files: list[Output],
+                     langs: Sequence[str] | None = None) -> list[Output]:
+    """The Dataset JSON-LD the Data page of each language (of ``langs`` if given) includes (``--8<-- "dataset.md"``),
+    from the data files."""
     sizes = {o.path.removeprefix(DATA): len(o.data) for o in files if o.path.startswith(DATA) and o.data is not None}
     modified = max((last_changed(e) for e in archive.entries), default=None)
     out = []
-    for code in cfg.languages.all:
+    for code in langs or cfg.languages.all:
         lang = Lang(code)
         description = lang.gettext("Every entry of the archive as data: JSON with its JSON Schema, CSV for "
                                    "spreadsheets, and citations in BibTeX and CSL-JSON, made from the evidence log.")
         doc = jsonld.dataset(cfg, code, cfg.archive.text(lang, cfg.site_name), description, sizes,
                              modified.isoformat() if modified else "")
         here = "" if code == cfg.languages.default else f"{code}/"
-        out.append(Output(f"{here}_generated/dataset.md", jsonld.script(doc).encode("utf-8")))
+        out.append(Output(f"{here}{DATASET}", jsonld.script(doc).encode("utf-8")))
     return out
 

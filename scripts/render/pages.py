@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -305,11 +305,12 @@ class Renderer:
 
 
 def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None,
-           memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None) -> list[Output]:
-    """Return every generated page of every language's site; entry pages are rendered on every core, or taken
-    from ``memo``; ``references``: cite.references() (else each page renders its own)."""
+           memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None,
+           langs: Sequence[str] | None = None) -> list[Output]:
+    """Return every generated page of every language's site (of ``langs`` if given); entry pages are rendered on
+    every core, or taken from ``memo``; ``references``: cite.references() (else each page renders its own)."""
     out, shared = [], {}
-    for code in config.languages.all:
+    for code in langs or config.languages.all:
         r = Renderer(archive, config, media or {}, memo, Lang(code), references or {}, shared=shared)
         for page, key in reuse.entry_pages(r):
             out.append(page)

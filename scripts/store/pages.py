@@ -56,9 +56,11 @@ class PageMemo:
         """Note the page this run made for ``path`` from inputs with this key."""
         self.fresh[path] = [key, digest]
 
-    def save(self) -> None:
-        """Keep what this run made (called once the writer has written it)."""
-        self._section.replace_all(self.fresh)
+    def save(self, ours: Callable[[str], bool] = lambda path: True) -> None:
+        """Keep what this run made (called once the writer has written it), and the records of the paths a run
+        of some languages does not make (not ``ours``): the other languages' files are still there."""
+        kept = {path: v for path, v in self._section.items.items() if not ours(path)}
+        self._section.replace_all({**kept, **self.fresh})
         self._section.save()
 
     def output(self, path: str, key: str, make: Callable[[], bytes]) -> Output:

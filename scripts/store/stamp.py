@@ -9,7 +9,9 @@ and rendering everything again. The stamp (``.cache/generate.json``) records:
 - a digest of what it wrote: the manifest of generated files and each file's size and mtime, and
   the images the site links to, so that a deleted or edited output (or a deleted media cache) is
   regenerated, and a hand edit still refused by the writer;
-- what the run reported (warnings are shown again) and the build date it derived.
+- what the run reported (warnings are shown again) and the build date it derived;
+- the languages of a run of some (the preview's, ``build.generate(langs=)``): its stamp vouches only for
+  another run of those, so the next full build makes what it skipped.
 """
 
 from __future__ import annotations
@@ -67,15 +69,21 @@ def _types(values, types) -> bool:
     return all(isinstance(v, t) and not (t is int and isinstance(v, bool)) for v, t in zip(values, types, strict=True))
 
 
-def _last(root: Path) -> tuple[str, Stamp | None]:
-    """The inputs' digest, and the last run's stamp if it was made from these inputs."""
-    digest = inputs_digest(root)
-    return digest, _decode(digest, _section(root).get(_NAME, digest))
+def _last(root: Path, part: str = "") -> tuple[str, Stamp | None]:
+    """The inputs' digest, and the last run's stamp if it was made from these inputs, by a run of all languages
+    or (when ``part`` names some, the preview's) of those: a run of some never vouches for a run of all."""
+    whole = inputs_digest(root)
+    digest = whole + (f" languages {part}" if part else "")
+    section = _section(root)
+    found = section.get(_NAME, whole)
+    if found is None and part:
+        found = section.get(_NAME, digest)
+    return digest, _decode(digest, found)
 
 
-def current(root: Path) -> tuple[str, Stamp | None]:
-    """Return the inputs' digest, and the stamp of the last run if generation can be skipped."""
-    digest, stamp = _last(root)
+def current(root: Path, part: str = "") -> tuple[str, Stamp | None]:
+    """Return the inputs' digest, and the stamp of the last run if generation can be skipped (``part``: _last)."""
+    digest, stamp = _last(root, part)
     if stamp and stamp.outputs and stamp.outputs == outputs_digest(root / "content"):
         return digest, stamp
     return digest, None
