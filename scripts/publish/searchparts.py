@@ -40,13 +40,14 @@ def _owner(name: str) -> str | None:
 
 
 def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], stage: Path,
-          partial: dict[str, list[str]] | None = None) -> None:
+          partial: dict[str, list[str]] | None = None, ids: dict[str, dict[str, str]] | None = None) -> None:
     """Write new/pagefind/ for the site in ``new``: one run per language not in ``keep`` (over its changed pages
-    only, into a delta, when ``partial`` names its changed sources), the other files linked from ``old``."""
+    only, into a delta, when ``partial`` names its changed sources), the other files linked from ``old``
+    (``ids``: per language, the url -> id of the pages of ``old``'s index, ``searchdelta.primary_ids``)."""
     if not (old / SEARCH / ENTRY).is_file():
         keep, partial = [], {}
     pages = _pages(new, langs)
-    kept, fresh, full = _plan(new, old, langs, keep, partial or {}, pages)
+    kept, fresh, full = _plan(new, old, langs, keep, partial or {}, pages, ids or {})
     for lang in full:
         here = stage / lang
         for rel in pages[lang]:
@@ -64,7 +65,7 @@ def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], s
         _deltas(new, old, kept, fresh, stage)
 
 
-def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[str]], pages: dict):
+def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[str]], pages: dict, ids: dict):
     """The kept languages' deltas, this build's new deltas, and the languages Pagefind indexes in full."""
     kept, fresh, full = {}, {}, []
     for lang in (lang for lang in langs.all if pages.get(lang)):
@@ -76,7 +77,8 @@ def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[
         except searchdelta.Untrusted as exc:
             log.info("%s: the search index's last delta cannot be used (%s): indexing it in full", lang, exc)
         else:
-            if lang in partial and (delta := searchdelta.plan(new, old, lang, langs, partial[lang])) is not None:
+            if lang in partial and (delta := searchdelta.plan(new, old, lang, langs, partial[lang],
+                                                                         ids.get(lang))) is not None:
                 if delta.pages:
                     fresh[lang] = delta
                 continue
