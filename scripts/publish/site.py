@@ -94,6 +94,7 @@ class HeadStart:
     folder: Path | None = None
     linked: list[str] = field(default_factory=list)
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # searchdelta.primary_ids of the last site
+    search: Path | None = None  # searchparts.link_ahead's folder
 
     def drop(self, later: bool = False) -> None:
         """Remove the folder if it was not used, as a failed build removes its own; ``later``: leave it to the
@@ -109,7 +110,7 @@ def head_start(root: Path, site_dir: Path, ahead: HeadStart) -> None:
 
     Never raises: a head start that cannot be made only leaves the work to the plan."""
     from .. import config as site_config
-    from . import searchdelta, unchanged
+    from . import searchdelta, searchparts, unchanged
 
     try:
         langs = site_config.languages(root)
@@ -123,10 +124,14 @@ def head_start(root: Path, site_dir: Path, ahead: HeadStart) -> None:
             ahead.linked.append(lang)
             kill_point("during-head-start")
         ahead.ids = searchdelta.primary_ids(root / ".cache", site_dir / unchanged.SEARCH, list(langs.all))
+        if (site_dir / unchanged.SEARCH / searchparts.ENTRY).is_file():
+            searchparts.link_ahead(site_dir, ahead.folder / "search-ahead")
+            ahead.search = ahead.folder / "search-ahead"
         log.debug("the last site's parts are linked in for %s while the generation runs", ", ".join(ahead.linked))
-    except (OSError, BuildError) as exc:  # BuildError: mkdocs.yml unreadable, which the generation reports
+    except (OSError, BuildError, ValueError, KeyError, TypeError) as exc:  # BuildError: mkdocs.yml unreadable (the
+        # generation reports it); the others: a search entry file not as Pagefind writes it (the plan says so)
         log.debug("no head start for the site (%s)", exc)
-        ahead.record, ahead.linked, ahead.ids = None, [], {}
+        ahead.record, ahead.linked, ahead.ids, ahead.search = None, [], {}, None
         ahead.drop()
 
 
@@ -209,7 +214,7 @@ def _assemble(root: Path, site_dir: Path, folder: Path, langs, todo, known: dict
         if lang not in linked:
             unchanged.link_part(site_dir, new, lang, langs)
     # only the rebuilt languages; those re-rendered in part, over their changed pages only
-    searchparts.index(new, site_dir, langs, todo.keep, folder / "search-stage", todo.partial, ahead.ids)
+    searchparts.index(new, site_dir, langs, todo.keep, folder / "search-stage", todo.partial, ahead.ids, ahead.search)
     seen: dict[str, list] = {}
     fixity.write(new, known, seen)  # last before the swap: it lists every file the site publishes
     return seen
