@@ -64,15 +64,19 @@ def build(args: argparse.Namespace) -> int:
 
     from .evidence.problems import BuildError
     from .publish.lock import build_lock
-    from .publish.site import mkdocs_build
+    from .publish.site import HeadStart, head_start, mkdocs_build
     from .publish.workers import in_child
 
     t0 = time.perf_counter()
+    ahead = HeadStart()
+    site_dir = (args.root / "site").resolve()
     try:
         with build_lock(args.root / ".cache"):
             result, seen = _reused(args.root, args.strict)
             if result is None:
-                result = in_child(_generate, args.root, args.strict)  # its memory is given back before MkDocs
+                # its memory is given back before MkDocs; this process links the last site in meanwhile
+                result = in_child(_generate, args.root, args.strict, meanwhile=None if args.no_mkdocs else
+                                  lambda: head_start(args.root.resolve(), site_dir, ahead))
             _print_problems(result.report)
             if not result.ok:
                 _out(result.report.summary(result.files) + "; nothing was written")
@@ -81,13 +85,15 @@ def build(args: argparse.Namespace) -> int:
                 return 0
             os.environ.setdefault("SOURCE_DATE_EPOCH", result.epoch)
             t1 = time.perf_counter()
-            mkdocs_build(args.root.resolve(), (args.root / "site").resolve(), seen)
+            mkdocs_build(args.root.resolve(), site_dir, seen, ahead)
     except BuildError as exc:
         _out(f"error: {exc}")
         return 1
     except OSError as exc:  # a fault no stage reported better: one line, never a traceback
         _out(f"error: {_os_error(exc)}; the previous site/ is unchanged")
         return 1
+    finally:
+        ahead.drop()  # a failed generation leaves the head start unused: removed as the build's own folder
     _out(f"built site/ from {result.entries} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0

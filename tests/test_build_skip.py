@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_site_repo, run_build
+from conftest import make_site_repo, run_build, settled
 from scripts.evidence.problems import BuildError
-from scripts.publish import fixity, searchparts, searchtext, workers
+from scripts.publish import fixity, searchdelta, searchparts, searchtext, workers
 
 
 def _record(tmp_path, lang: str) -> None:
@@ -334,3 +334,118 @@ def test_the_hashes_read_ahead_stop_when_the_build_fails(tmp_path):
     assert list(fixity.records(tmp_path / "site", None, "pagefind", stop)) == ["index.html"]
     stop.set()
     assert fixity.records(tmp_path / "site", None, "pagefind", stop) == {}
+
+
+def _edit_title(repo, words: str = "Edited: "):
+    path = next((repo.root / "evidence" / "entries").rglob("*.yaml"))
+    path.write_text(path.read_text("utf-8").replace('title: "', f'title: "{words}', 1), "utf-8")
+    return path
+
+
+def _count_links(tmp_path, monkeypatch):
+    """Note in tmp_path/links, from whichever process does it, each language whose part of site/ is linked in."""
+    from scripts.publish import unchanged
+    real = unchanged.link_part
+
+    def link_part(old, new, lang, langs, own=False):
+        with open(tmp_path / "links", "a") as f:
+            f.write(f"{os.getpid()} {lang}\n")
+        return real(old, new, lang, langs, own)
+    monkeypatch.setattr(unchanged, "link_part", link_part)
+
+
+def test_an_edit_build_links_the_last_site_in_while_the_generation_runs(tmp_path, caplog, monkeypatch):
+    from scripts.store import open_section
+    repo = make_site_repo(tmp_path / "repo")
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    _edit_title(repo)
+    _count_links(tmp_path, monkeypatch)
+    # every language keeps its primary search files: linked in while the generation ran, not after MkDocs
+    monkeypatch.setattr(searchparts, "_merge", lambda *a: pytest.fail("the primary bundle was linked after MkDocs"))
+    with caplog.at_level(logging.DEBUG, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    assert "the last site's parts are linked in for en, fr, ar while the generation runs" in caplog.text
+    for lang in ("en", "fr", "ar"):
+        assert re.search(rf"{lang}: \d+ changed sources?; only their pages are rendered again", caplog.text)
+    # once each, by the build's own process (not again by the MkDocs workers)
+    assert sorted((tmp_path / "links").read_text().split("\n")[:-1]) == sorted(
+        f"{os.getpid()} {lang}" for lang in ("en", "fr", "ar"))
+    assert fixity.check(site).ok and settled(repo.root) == []
+    # the url -> id of each language's primary index, kept for the next edit: what its fragments say
+    ids = open_section(repo.root / ".cache", "search-ids")
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    for lang in ("en", "fr", "ar"):
+        stored = ids.get(lang, entry["languages"][lang]["hash"])
+        assert stored and stored == searchdelta._urls(site / "pagefind" / "fragment", lang)
+    monkeypatch.undo()
+    incremental = _pages_of(site)
+    (repo.root / ".cache" / "site.json").unlink()
+    assert run_build(repo)[0] == 0  # a full build of the same sources
+    assert _pages_of(site) == incremental
+
+
+def test_a_head_start_the_plan_does_not_use_is_set_aside_and_the_site_is_a_full_builds(tmp_path, caplog):
+    repo = make_site_repo(tmp_path / "repo")
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    _edit_title(repo)
+    repo.entry("2016-zz-added")  # a page added: every language is built in full (the nav, the sitemap)
+    with caplog.at_level(logging.DEBUG, logger="scripts.publish.site"):
+        assert run_build(repo)[0] == 0
+    assert "while the generation runs" in caplog.text and "only their pages are rendered again" not in caplog.text
+    assert (site / "entries" / "2016-zz-added" / "index.html").is_file()
+    assert fixity.check(site).ok and settled(repo.root) == []
+    built = _pages_of(site)
+    (repo.root / ".cache" / "site.json").unlink()
+    assert run_build(repo)[0] == 0
+    assert _pages_of(site) == built
+
+
+def test_a_generation_that_fails_after_the_head_start_leaves_site_and_no_folder(tmp_path, caplog):
+    repo = make_site_repo(tmp_path / "repo")
+    site = repo.root / "site"
+    assert run_build(repo)[0] == 0
+    before = _tree(site)
+    _edit_title(repo)
+    repo.entry("2099-zz-bad", "type: nope\n", year="2099")
+    with caplog.at_level(logging.DEBUG, logger="scripts.publish.site"):
+        code, out = run_build(repo)
+    assert code == 1 and out.endswith("; nothing was written\n"), out
+    assert "while the generation runs" in caplog.text  # made, and removed as a failed build's own folder
+    assert list(repo.root.glob(".site-*")) == [] and _tree(site) == before
+
+
+def test_no_head_start_when_the_code_or_the_site_changed(tmp_path, caplog, monkeypatch):
+    from scripts.publish import site as publish_site, unchanged
+    repo = make_site_repo(tmp_path / "repo")
+    assert run_build(repo)[0] == 0
+    record = unchanged.Record(repo.root)
+    assert record.epoch == os.environ.get("SOURCE_DATE_EPOCH") and record.expected(repo.root)
+    monkeypatch.setattr(unchanged, "code_digest", lambda: "other code")
+    assert not unchanged.Record(repo.root).expected(repo.root)
+    monkeypatch.undo()
+    (repo.root / "site" / "fr" / "index.html").write_bytes(b"edited by hand")
+    ahead = publish_site.HeadStart()
+    publish_site.head_start(repo.root, repo.root / "site", ahead)
+    assert ahead.folder is None and ahead.linked == [] and list(repo.root.glob(".site-*")) == []
+
+
+def test_the_default_languages_run_lists_only_its_own_pages(built_site, tmp_path):
+    from mkdocs.commands import build as mk
+
+    from scripts import config as site_config
+    from scripts.publish import languages
+    langs = site_config.languages(built_site.root)
+    cfg = languages.load(built_site.root, "en", tmp_path / "out")
+    walk, get_files = os.walk, mk.get_files
+    with languages.own_pages("en", langs):
+        own = mk.get_files(cfg)
+    assert (os.walk, mk.get_files) == (walk, get_files)  # put back
+    everything = mk.get_files(cfg)
+    assert not any(f.src_uri.split("/")[0] in ("fr", "ar") for f in own)
+    assert any(f.src_uri.split("/")[0] == "fr" for f in everything)  # walked, then excluded by exclude_docs
+    assert [f.src_uri for f in own if f.inclusion.is_included()] == \
+        [f.src_uri for f in everything if f.inclusion.is_included()]
+    with languages.own_pages("fr", langs):
+        assert mk.get_files is get_files  # another language's folder holds no others

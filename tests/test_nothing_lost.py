@@ -69,8 +69,8 @@ def _build(root: Path, kill_at: str = "") -> tuple[int, str]:
     return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("kill_at, survivor", [("during-mkdocs", "previous"), ("after-exchange", "new"),
-                                               ("handing-over", "new")])
+@pytest.mark.parametrize("kill_at, survivor", [("during-head-start", "previous"), ("during-mkdocs", "previous"),
+                                               ("after-exchange", "new"), ("handing-over", "new")])
 def test_killed_build_leaves_a_whole_site_and_hand_written_files(tmp_path, kill_at, survivor):
     repo = _site_repo(tmp_path, entries=3)
     for rel, text in HAND.items():

@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from .. import config as site_config
 from .unchanged import link_part
@@ -40,16 +41,19 @@ def changed(before: dict[str, list] | None, now: dict[str, list]) -> list[str] |
     return sorted(rel for rel, state in now.items() if before[rel] != state)
 
 
-def with_includers(content: Path, here: str, edited: list[str], sources: dict[str, list]) -> list[str]:
+def with_includers(content: Path, here: str, edited: list[str], sources: dict[str, list],
+                   manifest: Callable[[], dict[str, str]] | None = None) -> list[str]:
     """``edited`` plus the hand-written pages that include a snippet (``--8<--``) when a snippet changed.
 
     Snippets are generated into ``_generated/`` and included by hand-written pages only (the generator writes
-    no include); a page whose own file is unchanged still shows its snippets' new text.
+    no include); a page whose own file is unchanged still shows its snippets' new text. ``manifest()``: content/'s
+    manifest of generated files (the plan reads its 60,000 records once for every language).
     """
     if not any(rel.startswith("_generated/") for rel in edited):
         return edited
     from .output import Writer
-    generated, docs, found = Writer(content).previous, content / here, set(edited)
+    generated = manifest() if manifest else Writer(content).previous
+    docs, found = content / here, set(edited)
     for rel in sources:
         if rel.endswith(".md") and here + rel not in generated:
             try:
@@ -71,14 +75,12 @@ def dest(rel: str) -> str:
     return f"{folder}/{stem}/index.html" if folder else f"{stem}/index.html"
 
 
-def prepare(old: Path, out: Path, lang: str, langs: site_config.Languages, sources: list[str]) -> None:
-    """Link ``lang``'s part of the previous site into ``out``, without the outputs MkDocs will write again."""
-    here = "" if lang == langs.default else f"{lang}/"
-    linked = out.parent / f"linked-{lang}"
-    link_part(old, linked if here else out, lang, langs)
-    if here:  # link_part lays the part out as in the whole site (fr/…); out is that folder itself
-        os.replace(linked / lang, out)
-        linked.rmdir()
+def prepare(old: Path, out: Path, lang: str, langs: site_config.Languages, sources: list[str],
+            linked: bool = False) -> None:
+    """Link ``lang``'s part of the previous site into ``out`` (unless ``linked``: it is there already), without the
+    outputs MkDocs will write again."""
+    if not linked:
+        link_part(old, out, lang, langs, own=True)
     for rel in [dest(s) for s in sources] + list(THEME_OUTPUTS):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(out / rel)

@@ -3,12 +3,15 @@
 The default language is built from content/ into the site's root (without content/<lang>/ of the
 others); each other language from content/<lang>/ into <lang>/, with Material's interface in that
 language (its direction, right-to-left for Arabic, comes with it), the navigation labels and site name
-translated, its own site_url, and a language switch to the same page in the others.
+translated, its own site_url, and a language switch to the same page in the others. While the default
+language's MkDocs run lists its files, it does not walk the others' folders (``own_pages``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 from .. import config as site_config
@@ -109,3 +112,38 @@ def load(root: Path, lang: str, site_dir: Path):
     if not Path(cfg.docs_dir).is_dir():
         raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")
     return cfg
+
+
+@contextlib.contextmanager
+def own_pages(lang: str, langs: site_config.Languages):
+    """While MkDocs lists the default language's docs folder, it does not walk the other languages' folders in it.
+
+    ``exclude_docs`` (``load``) leaves them out of the site anyway; walking them made a File of each of their
+    pages and matched it against the patterns: 1.25 s of the English run's 2.5 s after an edit at 10,000 entries.
+    MkDocs walks with ``os.walk``; it is replaced in this process, only while MkDocs lists the files.
+    """
+    from mkdocs.commands import build as mk
+
+    if lang != langs.default or not langs.others:
+        yield
+        return
+    walk, get_files, others = os.walk, mk.get_files, set(langs.others)
+
+    def pruned(top, *args, **kwargs):
+        for folder, dirs, names in walk(top, *args, **kwargs):
+            if folder == top:
+                dirs[:] = [d for d in dirs if d not in others]
+            yield folder, dirs, names
+
+    def listed(config):
+        os.walk = pruned
+        try:
+            return get_files(config)
+        finally:
+            os.walk = walk
+
+    mk.get_files = listed
+    try:
+        yield
+    finally:
+        mk.get_files = get_files

@@ -11,6 +11,11 @@ each of those pages: their ids (Pagefind's result id, the name of the fragment f
 language under ``archive_delta`` in pagefind/pagefind-entry.json, a file search.js reads anyway and
 pagefind.js ignores, and search.js drops those results before it counts them.
 
+The ids a delta replaces are found by each page's url. The url -> id of every page of a language's primary index
+is kept in the store (section ``search-ids``) under that index's hash, which changes whenever the index does:
+after an edit ``primary_ids`` finds it there (a full index is read once, while the generation runs: the site's
+head start), and the plan looks the changed pages up in it instead of reading the fragments.
+
 A delta over more than ``BOUND`` pages, or one that cannot be trusted (its base index is not the one it
 was made against, its ids unreadable), gives way to a full index of the language. A cold build, a full
 build of a language, and so ``make site`` on a fresh clone, never make a delta.
@@ -28,6 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .. import config as site_config
+from ..store.section import open_section
 from .incremental import THEME_OUTPUTS, dest
 from .searchtext import BODY, run_pagefind, stage as stage_page
 from .unchanged import SEARCH
@@ -43,6 +49,7 @@ BOUND = 200
 _ID = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*_[0-9a-f]{7,64}")
 _FRAGMENT = ".pf_fragment"
 _KEPT = ("pagefind-entry.json",)
+IDS = "search-ids"  # the store's section of each primary index's url -> id
 
 
 class Untrusted(ValueError):
@@ -156,8 +163,33 @@ def _url(rel: str) -> str:
     return "/" + (rel[:-len("index.html")] if rel.endswith("index.html") else rel)
 
 
-def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources: list[str]) -> Delta | None:
-    """The pages ``lang``'s delta may hold in this build and the primary ids of those, or None for a full index."""
+def primary_ids(cache: Path, bundle: Path, langs: list[str]) -> dict[str, dict[str, str]]:
+    """Per language of ``langs`` in the primary index of ``bundle``: url -> id of its pages, from the store when it
+    holds them for this index, else read from the fragments and stored (a language that cannot be read is left out)."""
+    section, found = open_section(cache, IDS), {}
+    for lang in langs:
+        try:
+            base = _get(_json(bundle / "pagefind-entry.json"), "languages", lang, "hash")
+            if not isinstance(base, str):
+                continue
+            ids = section.get(lang, base)
+            if not (isinstance(ids, dict) and all(isinstance(u, str) and isinstance(i, str) and _ID.fullmatch(i)
+                                                  for u, i in ids.items())):
+                ids = _urls(bundle / "fragment", lang)
+                section.put(lang, base, ids)
+        except Untrusted as exc:
+            log.debug("%s: no page ids of its search index (%s)", lang, exc)
+            continue
+        found[lang] = ids
+    section.keep(found)
+    section.save()
+    return found
+
+
+def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources: list[str],
+         ids: dict[str, str] | None = None) -> Delta | None:
+    """The pages ``lang``'s delta may hold in this build and the primary ids of those, or None for a full index
+    (``ids``: url -> id of the primary's pages, ``primary_ids``; else the fragments are read)."""
     changed = changed_pages(new, old, lang, langs, sources)
     if changed is None:
         return None
@@ -171,7 +203,9 @@ def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources:
             return None
         if any(not (new / rel).is_file() for rel in pages):
             raise Untrusted("one of its pages is gone")
-        ids = _urls(bundle / "fragment", lang, {_url(rel) for rel in pages}) if pages else {}
+        wanted = {_url(rel) for rel in pages}
+        ids = {u: ids[u] for u in wanted if u in ids} if ids is not None else \
+            _urls(bundle / "fragment", lang, wanted) if pages else {}
     except Untrusted as exc:
         log.info("%s: the search index's last delta cannot be used (%s): indexing it in full", lang, exc)
         return None

@@ -41,17 +41,30 @@ def _owner(name: str) -> str | None:
     return m[1]
 
 
+def link_ahead(old: Path, into: Path) -> None:
+    """Hard-link the files of ``old``'s primary bundle but its entry file into ``into``: what ``index`` links in when
+    every language keeps its primary files (after an edit), linked while the generation runs."""
+    _link(old / SEARCH, into, list(_entry(old / SEARCH / ENTRY)["languages"]), shared=True)
+
+
 def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], stage: Path,
-          partial: dict[str, list[str]] | None = None) -> None:
+          partial: dict[str, list[str]] | None = None, ids: dict[str, dict[str, str]] | None = None,
+          ahead: Path | None = None) -> None:
     """Write new/pagefind/ for the site in ``new``: one run per language not in ``keep`` (over its changed pages
-    only, into a delta, when ``partial`` names its changed sources), the other files linked from ``old``."""
+    only, into a delta, when ``partial`` names its changed sources), the other files linked from ``old``
+    (``ids``: per language, the url -> id of the pages of ``old``'s index, ``searchdelta.primary_ids``; ``ahead``:
+    ``link_ahead``'s folder, if it made one)."""
     if not (old / SEARCH / ENTRY).is_file():
         keep, partial = [], {}
     pages = _pages(new, langs)
-    kept, fresh, full = _plan(new, old, langs, keep, partial or {}, pages)
+    kept, fresh, full = _plan(new, old, langs, keep, partial or {}, pages, ids or {})
     _index_full(new, pages, full, stage)
     reused = [lang for lang in langs.all if lang not in full and pages.get(lang)]  # their primary files: the last ones
-    if reused:
+    before = _entry(old / SEARCH / ENTRY) if reused and ahead else {}
+    if before and not (new / SEARCH).exists() and set(reused) == set(before["languages"]):
+        os.replace(ahead, new / SEARCH)  # what _merge would link, linked already
+        _write(new / SEARCH / ENTRY, {k: v for k, v in before.items() if k != searchdelta.KEY})
+    elif reused:
         _merge(old / SEARCH, new / SEARCH, reused)
     if kept or fresh:
         _deltas(new, old, kept, fresh, stage)
@@ -84,7 +97,7 @@ def _place(new: Path, stage: Path, lang: str) -> None:
         os.replace(stage / lang / SEARCH, new / SEARCH)
 
 
-def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[str]], pages: dict):
+def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[str]], pages: dict, ids: dict):
     """The kept languages' deltas, this build's new deltas, and the languages Pagefind indexes in full."""
     kept, fresh, full = {}, {}, []
     for lang in (lang for lang in langs.all if pages.get(lang)):
@@ -96,7 +109,8 @@ def _plan(new: Path, old: Path, langs, keep: list[str], partial: dict[str, list[
         except searchdelta.Untrusted as exc:
             log.info("%s: the search index's last delta cannot be used (%s): indexing it in full", lang, exc)
         else:
-            if lang in partial and (delta := searchdelta.plan(new, old, lang, langs, partial[lang])) is not None:
+            if lang in partial and (delta := searchdelta.plan(new, old, lang, langs, partial[lang],
+                                                                         ids.get(lang))) is not None:
                 if delta.pages:
                     fresh[lang] = delta
                 continue

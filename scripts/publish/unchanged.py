@@ -21,6 +21,7 @@ a reused language's pages) changes it. The same records let the manifest skip ha
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -43,11 +44,11 @@ _NAME = "last build"
 FILES_SECTION = "site-files"
 
 
-def shared_inputs(root: Path) -> str:
-    """Digest of what every language's build reads besides its own pages."""
+def shared_inputs(root: Path, environ=os.environ) -> str:
+    """Digest of what every language's build reads besides its own pages (``environ``: the environment it runs in)."""
     h = hashlib.sha256(f"{code_digest()}\n{versions(LIBRARIES)}\n".encode())
     for name in ENVIRONMENT:
-        h.update(f"{name}={os.environ.get(name)!r}\n".encode())
+        h.update(f"{name}={environ.get(name)!r}\n".encode())
     for path in (root / "mkdocs.yml", root / "content" / LINKS):
         _walk_file(path, h)
     walk(str(root / "overrides"), h)
@@ -111,22 +112,25 @@ def split(root: Path, langs: site_config.Languages, files: dict[str, list[int]])
 
 
 def plan(root: Path, site: Path, langs: site_config.Languages, record: "Record",
-         seen: dict[str, list[int]] | None = None) -> Plan:
-    """Compare each language's inputs and site/ with the last build's record (``seen``: content/ as just walked)."""
+         seen: dict[str, list[int]] | None = None, trusted: bool = False) -> Plan:
+    """Compare each language's inputs and site/ with the last build's record (``seen``: content/ as just walked;
+    ``trusted``: site/ was just found ``intact`` in this build, which has not touched it since)."""
     shared = shared_inputs(root)
     srcs = split(root, langs, seen) if seen is not None else {lang: sources(root, lang, langs) for lang in langs.all}
     digests = {lang: hashlib.sha256(json.dumps([shared, lang, srcs[lang]], sort_keys=True).encode(
         "utf-8", "surrogateescape")).hexdigest() for lang in langs.all}
     result = Plan(shared, srcs, digests)
-    if not intact(site, record.tree):
+    if not (trusted or intact(site, record.tree)):
         return result
     from .incremental import changed, with_includers
+    from .output import Writer
+    manifest = functools.cache(lambda: Writer(root / "content").previous)  # read once, if a snippet changed
     for lang in langs.all:
         here = "" if lang == langs.default else f"{lang}/"
         if record.langs.get(lang) == digests[lang]:
             result.keep.append(lang)
         elif record.shared == shared and (edited := changed(record.sources.get(lang), srcs[lang])) is not None:
-            result.partial[lang] = with_includers(root / "content", here, edited, srcs[lang])
+            result.partial[lang] = with_includers(root / "content", here, edited, srcs[lang], manifest)
     return result
 
 
@@ -156,8 +160,16 @@ class Record:
         self.langs: dict[str, str] = value["langs"] if ok else {}
         self.tree: str = value["tree"] if ok else ""
         self.shared: str = value.get("shared", "") if ok else ""
+        epoch = value.get("epoch") if ok else None  # SOURCE_DATE_EPOCH as that build ran, for ``expected``
+        self.epoch: str | None = epoch if isinstance(epoch, str) else None
         self._details: tuple[dict, dict] | None = None
         self._details_file = None  # the site-files section, read once: by the plan, or else by save
+
+    def expected(self, root: Path) -> bool:
+        """Whether, before the generation has set SOURCE_DATE_EPOCH, this build's shared inputs look like the last
+        one's (the build date as it was then: most edits do not change it)."""
+        environ = os.environ if "SOURCE_DATE_EPOCH" in os.environ else {**os.environ, "SOURCE_DATE_EPOCH": self.epoch}
+        return bool(self.shared) and shared_inputs(root, environ) == self.shared
 
     @property
     def files(self) -> dict[str, list]:
@@ -190,7 +202,8 @@ class Record:
         details.replace_all({_NAME: [tree, {"files": files, "sources": done.sources}]})
         details.changed = True
         details.save()
-        self._section.replace_all({_NAME: ["v2", {"langs": done.digests, "shared": done.shared, "tree": tree}]})
+        self._section.replace_all({_NAME: ["v2", {"langs": done.digests, "shared": done.shared, "tree": tree,
+                                                  "epoch": os.environ.get("SOURCE_DATE_EPOCH")}]})
         self._section.changed = True
         self._section.save()
 
@@ -221,13 +234,17 @@ def intact(site: Path, tree: str) -> bool:
     return False
 
 
-def link_part(old: Path, new: Path, lang: str, langs: site_config.Languages) -> int:
-    """Hard-link the files ``lang``'s build made in the previous site ``old`` into ``new``; return the count."""
+def link_part(old: Path, new: Path, lang: str, langs: site_config.Languages, own: bool = False) -> int:
+    """Hard-link the files ``lang``'s build made in the previous site ``old`` into ``new``; return the count.
+
+    ``own``: laid out as that language's MkDocs run writes them (``fr/x`` as ``x``), not as in the whole site."""
     count, made, into = 0, set(), os.fspath(new)
+    cut = len(lang) + 1 if own and lang != langs.default else 0
     # the others' folders and the search bundle belong to other parts
     for rel, entry in tree_files(old, lambda name: part(name + "/x", langs) == lang):
         if part(rel, langs) != lang:
             continue
+        rel = rel[cut:]
         folder = rel.rpartition("/")[0]
         if folder not in made:  # one mkdir per folder, not per file
             os.makedirs(f"{into}/{folder}" if folder else into, exist_ok=True)

@@ -96,10 +96,14 @@ def _raise(failure: tuple[str, str]) -> None:
     raise BuildError(message) if kind == "build" else MkDocsException(message)
 
 
-def in_child(fn: Callable, *args):
+def in_child(fn: Callable, *args, meanwhile: Callable[[], None] | None = None):
     """``fn(*args)`` in a forked process that exits when it returns, so that all it allocated is given back;
-    its result or its exception (sent back over a pipe, never stored), its log records logged here."""
+    its result or its exception (sent back over a pipe, never stored), its log records logged here.
+
+    ``meanwhile()`` runs here while the child works (after the fork: the child does not inherit what it does)."""
     if "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         return fn(*args)
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
@@ -108,7 +112,10 @@ def in_child(fn: Callable, *args):
     try:
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context, initializer=_start,
                                                     initargs=(queue, os.getpid())) as pool:
-            return pool.submit(fn, *args).result()
+            future = pool.submit(fn, *args)  # forks the child now
+            if meanwhile:
+                meanwhile()
+            return future.result()
     except BrokenProcessPool:
         raise BuildError("the generation stopped before it finished (killed, or out of memory?); "
                          "the previous site/ is unchanged") from None

@@ -19,6 +19,8 @@ site        .cache/site.json        the last site build: each language's inputs 
                                     state of site/ (scripts/publish/unchanged.py)
 site-files  .cache/site-files.json  under that digest: each site file's size, mtime, inode and SHA-256, each
                                     language's sources' state (read only when a language is built)
+search-ids  .cache/search-ids.json  per language, under its primary search index's hash: each page's url -> its
+                                    id in that index (scripts/publish/searchdelta.py)
 (blobs)     .cache/media/           the derivatives themselves, named after their key
 ==========  ======================  ===================================================================
 """

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 FORMAT = 3  # bumped when the layout of a section file changes; files of another format are ignored
 FILES = {"stamp": "generate.json", "checks": "check.json", "hashes": "sha256.json", "media": "media.json",
          "pages": "pages.json", "site": "site.json",
-         "site-files": "site-files.json"}  # section -> file in the store's folder; see __init__.py for what each holds
+         "site-files": "site-files.json", "search-ids": "search-ids.json"}  # section -> file in the store's folder; see __init__.py for what each holds
 BLOBS = "media"  # the folder of derivative files
 
 
