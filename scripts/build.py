@@ -11,15 +11,16 @@ from __future__ import annotations
 import calendar
 import logging
 import time
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from . import config as site_config
-from . import media
+from . import media, parallel
 from .evidence import Loaded, load_archive
 from .evidence.problems import Report
 from .publish.output import Output, Writer, link_list
 from .render import cite, data, feeds, pages
-from .render.i18n import Lang
 from .store import stamp
 from .store.stamp import Generated
 from .store.digests import code_digest
@@ -46,16 +47,14 @@ def generate(root: Path, strict: bool = False) -> Generated:
     writer = Writer(root / "content")
     memo = PageMemo(root / ".cache", f"{code_digest()} {cfg!r}", writer.holds, writer.root)
     references = cite.references(loaded.archive, cfg)
-    result.outputs = pages.render(loaded.archive, cfg, loaded.media, memo, references)
+    langs = pages.renderers(loaded.archive, cfg, loaded.media, memo, references)
+    entry_pages = [pages.entry_pages(r) for r in langs]  # each language's on every core
     result.timings["pages"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    for lang in cfg.languages.all:  # each language's site has its own feeds, under content/<lang>/
-        here = "" if lang == cfg.languages.default else f"{lang}/"
-        result.outputs += feeds.render(loaded.archive, cfg.base + here, cfg.archive.text(Lang(lang), cfg.site_name),
-                                       loaded.media, limit=cfg.feed_size, lang=lang, memo=memo, prefix=here)
-    downloads = data.render(loaded.archive, cfg, memo) + cite.render(loaded.archive, cfg, memo)  # once, at the root
-    result.outputs += downloads + data.dataset_snippets(loaded.archive, cfg, downloads)
-    result.timings["feeds"] = time.perf_counter() - t1
+    site_pages, feed_files, downloads = _the_rest(loaded, cfg, memo, langs, result.entries >= parallel.PARALLEL_FROM)
+    result.outputs = [o for e, s in zip(entry_pages, site_pages) for o in e + s]
+    result.outputs += [o for f in feed_files for o in f] + downloads
+    result.timings["feeds"] = time.perf_counter() - t1  # with the other pages and the downloads: they run together
     t1 = time.perf_counter()
     result.outputs.append(link_list(media.outputs(loaded.archive, loaded.media), Path(root).absolute()))
     result.timings["media"] = time.perf_counter() - t1
@@ -69,6 +68,39 @@ def generate(root: Path, strict: bool = False) -> Generated:
     log.info("generated %d files (%d written, %d unchanged, %d removed)",
              len(result.outputs), stats.written, stats.unchanged, stats.removed)
     return result
+
+
+def _the_rest(loaded: Loaded, cfg, memo: PageMemo, langs: list[pages.Renderer], wide: bool):
+    """Each language's other pages and feeds, and the downloads: independent of each other, so with ``wide`` on
+    every core (the longest first). The memo gets their records here, in this order."""
+    tasks = [partial(pages.site_pages, r) for r in langs] + [partial(_feeds, loaded, cfg, memo, r) for r in langs]
+    made = parallel.map_tasks([partial(_recorded, memo, task) for task in tasks + [partial(_downloads, loaded, cfg, memo)]],
+                              parallel=wide)
+    for _, records in made:
+        memo.fresh.update(records)
+    files = [outputs for outputs, _ in made]
+    return files[:len(langs)], files[len(langs):-1], files[-1]
+
+
+def _recorded(memo: PageMemo, make: Callable[[], list[Output]]) -> tuple[list[Output], dict[str, list]]:
+    """``make()``'s files and the memo records it made (in a forked process, the memo it changes is a copy)."""
+    before, memo.fresh = memo.fresh, {}
+    try:
+        return make(), memo.fresh
+    finally:
+        memo.fresh = before
+
+
+def _feeds(loaded: Loaded, cfg, memo: PageMemo, r: pages.Renderer) -> list[Output]:
+    """The feeds of ``r``'s language: each language's site has its own, under content/<lang>/."""
+    return feeds.render(loaded.archive, cfg.base + r.prefix, cfg.archive.text(r.lang, cfg.site_name), loaded.media,
+                        limit=cfg.feed_size, lang=r.lang.code, memo=memo, prefix=r.prefix)
+
+
+def _downloads(loaded: Loaded, cfg, memo: PageMemo) -> list[Output]:
+    """The data files and citations (once, at the root) and the dataset snippets that describe them."""
+    downloads = data.render(loaded.archive, cfg, memo) + cite.render(loaded.archive, cfg, memo)
+    return downloads + data.dataset_snippets(loaded.archive, cfg, downloads)
 
 
 def source_date_epoch(loaded: Loaded) -> str:

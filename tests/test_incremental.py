@@ -1,7 +1,7 @@
 """Reruns. Nothing changed: nothing is read or written. Otherwise every file is looked at, but a
 file's check result and an entry's page are reused while everything they depend on is unchanged;
-any change to one of those makes them anew. Entry pages rendered on several cores are the same
-bytes as rendered in one process."""
+any change to one of those makes them anew. A generation on several cores (entry pages, the other
+pages, feeds, downloads, the writing) gives the same bytes and records as in one process."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from hypothesis import given, strategies as st
 
 from conftest import GOOD, REPO, make_site_repo, png_bytes, run_build
 from scripts import build
+from scripts.bench.synthetic import make_archive
 from scripts import parallel as forked
 from scripts.render import pages
 from scripts.evidence import load_archive
@@ -140,6 +141,43 @@ def test_entry_pages_on_several_cores_are_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
     parallel = pages.render(loaded.archive, cfg, loaded.media)
     assert [(o.path, o.data) for o in parallel] == [(o.path, o.data) for o in serial]
+
+
+def _on_two_cores(monkeypatch):
+    """Everything that can run in forked processes does, however small the archive."""
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked.map_slices, "__defaults__", (1,))
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_generation_on_several_cores_writes_the_same_bytes_and_records(tmp_path, monkeypatch):
+    """Entry pages, the other pages, feeds, downloads and the writing in forked processes: the same content/, and
+    the same page memo (its records come back from the workers, so a rerun after one edit renders little)."""
+    serial = make_archive(tmp_path / "serial", 30, site_files_from=REPO)
+    wide = tmp_path / "wide"
+    shutil.copytree(serial, wide)
+    assert build.generate(serial).ok
+    _on_two_cores(monkeypatch)
+    assert build.generate(wide).ok
+    assert _tree(wide / "content") == _tree(serial / "content")
+    assert _unseal(wide / ".cache" / "pages.json")["items"] == _unseal(serial / ".cache" / "pages.json")["items"]
+    entry = sorted((wide / "evidence" / "entries").rglob("*.yaml"))[0]
+    entry.write_text(entry.read_text("utf-8").replace('title: "', 'title: "Edited ', 1), "utf-8")
+    again = build.generate(wide)
+    made = [o.path for o in again.outputs if o.data is not None and o.path.endswith(".md")]
+    assert again.ok and 0 < len(made) < len(again.outputs) // 4
+
+
+def test_forked_tasks_come_back_in_order_from_other_processes(monkeypatch):
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+    tasks = [lambda i=i: (i, os.getpid()) for i in range(5)]
+    wide, here = forked.map_tasks(tasks), forked.map_tasks(tasks, parallel=False)
+    assert [i for i, _ in wide] == [i for i, _ in here] == list(range(5))
+    assert os.getpid() not in {pid for _, pid in wide} and {pid for _, pid in here} == {os.getpid()}
 
 
 def test_forked_slices_come_back_in_order():
