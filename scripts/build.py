@@ -72,14 +72,14 @@ def generate(root: Path, strict: bool = False) -> Generated:
 
 def _the_rest(loaded: Loaded, cfg, memo: PageMemo, langs: list[pages.Renderer], wide: bool):
     """Each language's other pages and feeds, and the downloads: independent of each other, so with ``wide`` on
-    every core (the longest first). The memo gets their records here, in this order."""
-    tasks = [partial(pages.site_pages, r) for r in langs] + [partial(_feeds, loaded, cfg, memo, r) for r in langs]
-    made = parallel.map_tasks([partial(_recorded, memo, task) for task in tasks + [partial(_downloads, loaded, cfg, memo)]],
-                              parallel=wide)
+    every core (the longest first). The memo gets their records here."""
+    tasks = [partial(_downloads, loaded, cfg, memo)] + [partial(pages.site_pages, r) for r in langs]
+    tasks += [partial(_feeds, loaded, cfg, memo, r) for r in langs]  # at 10k x 3: 1.5, 3 x 1.3, 3 x 0.4 CPU s
+    made = parallel.map_tasks([partial(_recorded, memo, task) for task in tasks], parallel=wide)
     for _, records in made:
         memo.fresh.update(records)
     files = [outputs for outputs, _ in made]
-    return files[:len(langs)], files[len(langs):-1], files[-1]
+    return files[1:len(langs) + 1], files[len(langs) + 1:], files[0]
 
 
 def _recorded(memo: PageMemo, make: Callable[[], list[Output]]) -> tuple[list[Output], dict[str, list]]:

@@ -10,6 +10,7 @@ import logging
 import os
 import posixpath
 import shutil
+import time
 from datetime import date
 
 import pytest
@@ -172,12 +173,21 @@ def test_a_generation_on_several_cores_writes_the_same_bytes_and_records(tmp_pat
     assert again.ok and 0 < len(made) < len(again.outputs) // 4
 
 
-def test_forked_tasks_come_back_in_order_from_other_processes(monkeypatch):
+def test_the_first_slice_runs_here_and_the_others_in_forked_processes(monkeypatch):
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 3)
+    calls = forked.map_slices(lambda state, a, b: (a, b, os.getpid()), None, 9, parallel_from=1)
+    assert [(a, b) for a, b, _ in calls] == [(0, 3), (3, 6), (6, 9)]
+    assert calls[0][2] == os.getpid() and os.getpid() not in {pid for _, _, pid in calls[1:]}
+
+
+def test_forked_tasks_come_back_in_order_from_this_process_and_another(monkeypatch):
+    """Each task is taken by whichever process is free (each lasts 0.5 s, so the worker takes some)."""
     monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
-    tasks = [lambda i=i: (i, os.getpid()) for i in range(5)]
-    wide, here = forked.map_tasks(tasks), forked.map_tasks(tasks, parallel=False)
-    assert [i for i, _ in wide] == [i for i, _ in here] == list(range(5))
-    assert os.getpid() not in {pid for _, pid in wide} and {pid for _, pid in here} == {os.getpid()}
+    tasks = [lambda i=i: (time.sleep(0.5), i, os.getpid())[1:] for i in range(6)]
+    wide, here = forked.map_tasks(tasks), forked.map_tasks(tasks[:2], parallel=False)
+    assert [i for i, _ in wide] == list(range(6)) and [i for i, _ in here] == [0, 1]
+    assert os.getpid() in {pid for _, pid in wide} and len({pid for _, pid in wide}) == 2
+    assert {pid for _, pid in here} == {os.getpid()}
 
 
 def test_forked_slices_come_back_in_order():
