@@ -1,7 +1,7 @@
 """Reruns. Nothing changed: nothing is read or written. Otherwise every file is looked at, but a
 file's check result and an entry's page are reused while everything they depend on is unchanged;
-any change to one of those makes them anew. Entry pages rendered on several cores are the same
-bytes as rendered in one process."""
+any change to one of those makes them anew. A generation on several cores (entry pages, the other
+pages, feeds, downloads, the writing) gives the same bytes and records as in one process."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import logging
 import os
 import posixpath
 import shutil
+import time
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import given, strategies as st
 
 from conftest import GOOD, REPO, make_site_repo, png_bytes, run_build
 from scripts import build
+from scripts.bench.synthetic import make_archive
 from scripts import parallel as forked
 from scripts.render import pages
 from scripts.evidence import load_archive
@@ -140,6 +142,52 @@ def test_entry_pages_on_several_cores_are_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
     parallel = pages.render(loaded.archive, cfg, loaded.media)
     assert [(o.path, o.data) for o in parallel] == [(o.path, o.data) for o in serial]
+
+
+def _on_two_cores(monkeypatch):
+    """Everything that can run in forked processes does, however small the archive."""
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked.map_slices, "__defaults__", (1,))
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_generation_on_several_cores_writes_the_same_bytes_and_records(tmp_path, monkeypatch):
+    """Entry pages, the other pages, feeds, downloads and the writing in forked processes: the same content/, and
+    the same page memo (its records come back from the workers, so a rerun after one edit renders little)."""
+    serial = make_archive(tmp_path / "serial", 30, site_files_from=REPO)
+    wide = tmp_path / "wide"
+    shutil.copytree(serial, wide)
+    assert build.generate(serial).ok
+    _on_two_cores(monkeypatch)
+    assert build.generate(wide).ok
+    assert _tree(wide / "content") == _tree(serial / "content")
+    assert _unseal(wide / ".cache" / "pages.json")["items"] == _unseal(serial / ".cache" / "pages.json")["items"]
+    entry = sorted((wide / "evidence" / "entries").rglob("*.yaml"))[0]
+    entry.write_text(entry.read_text("utf-8").replace('title: "', 'title: "Edited ', 1), "utf-8")
+    again = build.generate(wide)
+    made = [o.path for o in again.outputs if o.data is not None and o.path.endswith(".md")]
+    assert again.ok and 0 < len(made) < len(again.outputs) // 4
+
+
+def test_the_first_slice_runs_here_and_the_others_in_forked_processes(monkeypatch):
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 3)
+    calls = forked.map_slices(lambda state, a, b: (a, b, os.getpid()), None, 9, parallel_from=1)
+    assert [(a, b) for a, b, _ in calls] == [(0, 3), (3, 6), (6, 9)]
+    assert calls[0][2] == os.getpid() and os.getpid() not in {pid for _, _, pid in calls[1:]}
+
+
+def test_forked_tasks_come_back_in_order_from_this_process_and_another(monkeypatch):
+    """Each task is taken by whichever process is free (each lasts 0.5 s, so the worker takes some)."""
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+    tasks = [lambda i=i: (time.sleep(0.5), i, os.getpid())[1:] for i in range(6)]
+    wide, here = forked.map_tasks(tasks), forked.map_tasks(tasks[:2], parallel=False)
+    assert [i for i, _ in wide] == list(range(6)) and [i for i, _ in here] == [0, 1]
+    assert os.getpid() in {pid for _, pid in wide} and len({pid for _, pid in wide}) == 2
+    assert {pid for _, pid in here} == {os.getpid()}
 
 
 def test_forked_slices_come_back_in_order():

@@ -10,6 +10,7 @@ from unittest.mock import ANY
 
 import pytest
 
+from scripts import parallel
 from scripts.publish.output import LINKS, Output, Writer, link_list, link_listed
 from scripts.evidence.problems import BuildError
 
@@ -270,6 +271,22 @@ def test_a_fault_part_way_says_what_was_done_and_the_next_run_finishes(tmp_path,
     Writer(tmp_path).write([Output("a.md", b"x2"), Output("b.md", b"y2")])
     assert _files(tmp_path) == {".generated.json": ANY, "a.md": b"x2", "b.md": b"y2"}
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_fault_in_one_of_the_forked_writers_names_the_first_file_and_counts_the_others(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel.map_slices, "__defaults__", (1,))
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)  # two slices: a.md, b.md | c.md, d.md
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: _no_space() if str(dst).endswith("c.md") else real(src, dst))
+    files = [Output(f"{n}.md", n.encode()) for n in "abcd"]
+    with pytest.raises(BuildError) as exc:
+        Writer(tmp_path).write(files)
+    assert str(exc.value) == ("cannot write content/c.md: [Errno 28] No space left on device; "
+                              "2 other generated files were changed; the next build finishes the job")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no manifest, no temporary file
+    monkeypatch.setattr(os, "replace", real)
+    assert Writer(tmp_path).write(files).written == 4
+    assert _files(tmp_path) == {".generated.json": ANY, "a.md": b"a", "b.md": b"b", "c.md": b"c", "d.md": b"d"}
 
 
 def test_a_read_only_folder_is_one_clear_error(tmp_path, monkeypatch):

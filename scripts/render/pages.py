@@ -309,14 +309,35 @@ def render(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = 
            langs: Sequence[str] | None = None) -> list[Output]:
     """Return every generated page of every language's site (of ``langs`` if given); entry pages are rendered on
     every core, or taken from ``memo``; ``references``: cite.references() (else each page renders its own)."""
-    out, shared = [], {}
-    for code in langs or config.languages.all:
-        r = Renderer(archive, config, media or {}, memo, Lang(code), references or {}, shared=shared)
-        for page, key in reuse.entry_pages(r):
-            out.append(page)
-            if memo:
-                memo.record(page.path, key, page.digest())
-        out += r.timeline() + r.types() + r.actors() + r.tags() + r.latest()
-        out += [r.home(), r.languages(), notfound.render(r)]
-        out.append(formatdoc.render(Lang(code), r.prefix, config.archive))
+    out = []
+    for r in renderers(archive, config, media, memo, references, langs):
+        out += entry_pages(r) + site_pages(r)
+    return out
+
+
+def renderers(archive: Archive, config: SiteConfig, media: dict[str, Any] | None = None,
+              memo: PageMemo | None = None, references: dict[tuple[str, str], str] | None = None,
+              langs: Sequence[str] | None = None) -> list[Renderer]:
+    """One renderer per language (of ``langs`` if given), in the configured order; they share the languages' part
+    of entry keys."""
+    shared: dict[str, str] = {}
+    return [Renderer(archive, config, media or {}, memo, Lang(code), references or {}, shared=shared)
+            for code in langs or config.languages.all]
+
+
+def entry_pages(r: Renderer) -> list[Output]:
+    """The entry pages of ``r``'s language (on every core, or from the memo), recorded in the memo."""
+    out = []
+    for page, key in reuse.entry_pages(r):
+        out.append(page)
+        if r.memo:
+            r.memo.record(page.path, key, page.digest())
+    return out
+
+
+def site_pages(r: Renderer) -> list[Output]:
+    """Every other page of ``r``'s language: browse pages, home, 404 and the format's description."""
+    out = r.timeline() + r.types() + r.actors() + r.tags() + r.latest()
+    out += [r.home(), r.languages(), notfound.render(r)]
+    out.append(formatdoc.render(r.lang, r.prefix, r.config.archive))
     return out
