@@ -55,7 +55,8 @@ def test_edit_is_served_without_restart(tmp_path):
         # the thumbnail, display copy and original an entry page shows are served, as the build lists them
         shot = f"http://127.0.0.1:{port}/voip-archive/entries/2016-02-28-synthetic-screenshot/"
         html = _get(shot)
-        assert "/voip-archive/.preview-version'+(v===null?'':'?after='+v)" in html  # the reload script
+        # the reload script, with the version the page was served at
+        assert re.search(r"var v='\d+',u='/voip-archive/\.preview-version'", html), html[-600:]
         served = sorted(set(re.findall(r'(?:src|href)="\.\./\.\./(media/[^"]+)"', html)))
         links = json.loads((repo.root / "content/_generated/links.json").read_text("utf-8"))
         assert served == sorted(links)
@@ -252,5 +253,32 @@ def test_a_page_asking_for_the_next_version_is_answered_as_a_pass_ends(tmp_path)
         assert preview.version_after("1", timeout=0.3) == 1  # nothing passed: the same version, after the wait
         assert time.monotonic() - t0 >= 0.3
     finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_in_chromium_reloads_once_a_pass_ends_even_one_before_its_first_question(tmp_path, browser):
+    from scripts.publish.preview import Preview, start_server
+    repo = make_site_repo(tmp_path)
+    preview, port = Preview(repo.root, "en"), _free_port()
+    server = start_server(preview, f"127.0.0.1:{port}")
+    (preview.folder / "index.html").write_text("<!doctype html><html><body><p>page</p></body></html>", "utf-8")
+    page = browser.new_page()
+    passed = []
+
+    def first_question(route):  # a pass ends between the page being served and its first question
+        if not passed:
+            passed.append(preview._passed_one())
+        route.continue_()
+    page.route("**/.preview-version*", first_question)
+    try:
+        with page.expect_event("load", timeout=10_000):
+            page.goto(f"http://127.0.0.1:{port}/voip-archive/")
+        page.wait_for_function("performance.getEntriesByType('navigation')[0].type === 'reload'", timeout=10_000)
+        assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
+        page.wait_for_timeout(500)
+        assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"  # once, at version 1
+    finally:
+        page.close()
         server.shutdown()
         server.server_close()

@@ -30,10 +30,13 @@ from . import incremental, languages, searchtext, unchanged
 log = logging.getLogger(__name__)
 VERSION = "/.preview-version"
 WAIT = 20.0  # seconds the server holds a page's question "is there a pass after version N?" before saying no
-# The page asks, and is answered as soon as a pass ends: it reloads without a poll's delay (nor its requests).
-_RELOAD = ("<script>(function(){var v=null;function ask(){fetch('%s'+(v===null?'':'?after='+v))"
-           ".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload();return}"
-           "v=t;ask()}).catch(function(){setTimeout(ask,1000)})}ask()})()</script>")
+# The page asks "is there a pass after the version I show?" (written in when it is served, so a pass ending before
+# its first question is not missed) and is answered as soon as one ends: it reloads without a poll's delay. Only a
+# visible tab asks: each question holds one of the browser's ~6 connections to this host for up to WAIT seconds.
+_RELOAD = ("<script>(function(){var v='%s',u='%s',busy=false;function ask(){if(busy||document.visibilityState"
+           "!=='visible')return;busy=true;fetch(u+'?after='+v).then(function(r){return r.text()}).then(function(t)"
+           "{busy=false;if(t!==v){location.reload();return}ask()}).catch(function(){busy=false;setTimeout(ask,1000)})}"
+           "document.addEventListener('visibilitychange',ask);ask()})()</script>")
 
 
 class Preview:
@@ -144,7 +147,7 @@ def _handler(preview: Preview, base: str):
             if target.is_dir():
                 target = target / "index.html"
             if target.suffix == ".html" and target.is_file() and self.path.endswith(("/", ".html")):
-                script = (_RELOAD % (base.rstrip("/") + VERSION)).encode()
+                script = (_RELOAD % (preview.version, base.rstrip("/") + VERSION)).encode()  # the version first
                 return self._send(target.read_bytes().replace(b"</body>", script + b"</body>", 1), "text/html")
             return super().do_GET()
 
