@@ -93,7 +93,7 @@ def build(args: argparse.Namespace) -> int:
         _out(f"error: {_os_error(exc)}; the previous site/ is unchanged")
         return 1
     finally:
-        ahead.drop()  # a failed generation leaves the head start unused: removed as the build's own folder
+        ahead.drop(later=True)  # a failed generation leaves the head start unused: to the remover, as a build's folder
     _out(f"built site/ from {result.entries} entries "
          f"(generate {t1 - t0:.1f} s, MkDocs {time.perf_counter() - t1:.1f} s)")
     return 0
@@ -126,6 +126,8 @@ def _os_error(exc: OSError) -> str:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
     from . import build as pipeline
     from .publish import serve as preview
     from .publish.lock import build_lock
@@ -140,6 +142,10 @@ def serve(args: argparse.Namespace) -> int:
             return
         except OSError as exc:
             _out(f"error: {_os_error(exc)}; the preview keeps the previous pages")
+            return
+        except BrokenProcessPool:  # a worker of the generation (scripts/parallel.py) was killed
+            _out("error: the generation stopped before it finished (killed, or out of memory?); "
+                 "the preview keeps the previous pages")
             return
         _print_problems(result.report)
         if not result.ok:

@@ -63,9 +63,10 @@ def map_slices(func: Callable[[Any, int, int], Any], state: Any, n: int, paralle
         _TASK = None
 
 
-def _take(i: int) -> tuple[bool, Any]:
-    """Run task ``i`` unless another process took it: (taken here, its result)."""
-    tasks, taken = _TASK[1]
+def _take(i: int, state: tuple | None = None) -> tuple[bool, Any]:
+    """Run task ``i`` unless another process took it: (taken here, its result). ``state``: (tasks, taken), given
+    in this process (a task that itself maps slices resets the global), inherited in a worker."""
+    tasks, taken = state or _TASK[1]
     with taken.get_lock():
         if taken[i]:
             return False, None
@@ -81,11 +82,12 @@ def map_tasks(tasks: list[Callable[[], Any]], parallel: bool = True) -> list:
     workers = min(_workers() if parallel else 0, len(tasks))
     if workers < 2:
         return [task() for task in tasks]
-    _TASK = (None, (tasks, multiprocessing.get_context("fork").Array("b", len(tasks))))  # shared: taken or not
+    state = (tasks, multiprocessing.get_context("fork").Array("b", len(tasks)))  # shared: taken or not
+    _TASK = (None, state)
     try:
         with _pool(workers - 1) as pool:
             theirs = [pool.submit(_take, i) for i in range(len(tasks))]
-            mine = [_take(i) for i in range(len(tasks))]
+            mine = [_take(i, state) for i in range(len(tasks))]
             return [result if taken else f.result()[1] for (taken, result), f in zip(mine, theirs)]
     finally:
         _TASK = None

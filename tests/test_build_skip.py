@@ -443,9 +443,28 @@ def test_the_default_languages_run_lists_only_its_own_pages(built_site, tmp_path
         own = mk.get_files(cfg)
     assert (os.walk, mk.get_files) == (walk, get_files)  # put back
     everything = mk.get_files(cfg)
-    assert not any(f.src_uri.split("/")[0] in ("fr", "ar") for f in own)
-    assert any(f.src_uri.split("/")[0] == "fr" for f in everything)  # walked, then excluded by exclude_docs
+    assert not any(f.src_uri.split("/")[:2] in (["fr", "entries"], ["ar", "entries"]) for f in own)
+    assert any(f.src_uri.startswith("fr/entries/") for f in everything)  # walked, then excluded by exclude_docs
+    # the other languages' other pages stay listed (excluded), so a default-language page's link to one resolves
+    assert "fr/index.md" in {f.src_uri for f in own} and not own.get_file_from_path("fr/index.md").inclusion.is_included()
     assert [f.src_uri for f in own if f.inclusion.is_included()] == \
         [f.src_uri for f in everything if f.inclusion.is_included()]
     with languages.own_pages("fr", langs):
         assert mk.get_files is get_files  # another language's folder holds no others
+
+
+def test_a_head_start_is_given_up_when_mkdocs_yml_changes_during_the_generation(tmp_path, caplog):
+    from scripts.publish import site as publish_site
+    repo = make_site_repo(tmp_path / "repo")
+    assert run_build(repo)[0] == 0
+    ahead = publish_site.HeadStart()
+    publish_site.head_start(repo.root, repo.root / "site", ahead)
+    assert ahead.linked == ["en", "fr", "ar"] and ahead.folder is not None
+    cfg = repo.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text("utf-8") + "\n# edited during the generation\n", "utf-8")
+    with caplog.at_level(logging.INFO, logger="scripts.publish.site"):
+        publish_site.mkdocs_build(repo.root, repo.root / "site", None, ahead)
+    assert ("mkdocs.yml, overrides/ or the code changed during the generation: the last site is not reused as it was"
+            in caplog.text)
+    assert "nothing changed since the last build" not in caplog.text  # every language built again
+    assert fixity.check(repo.root / "site").ok and settled(repo.root) == []

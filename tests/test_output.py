@@ -283,10 +283,21 @@ def test_a_fault_in_one_of_the_forked_writers_names_the_first_file_and_counts_th
         Writer(tmp_path).write(files)
     assert str(exc.value) == ("cannot write content/c.md: [Errno 28] No space left on device; "
                               "2 other generated files were changed; the next build finishes the job")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no manifest, no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".generated.json", "a.md", "b.md"]  # no temporary file
+    assert sorted(json.loads((tmp_path / ".generated.json").read_text("utf-8"))) == ["a.md", "b.md"]  # known as ours
     monkeypatch.setattr(os, "replace", real)
-    assert Writer(tmp_path).write(files).written == 4
-    assert _files(tmp_path) == {".generated.json": ANY, "a.md": b"a", "b.md": b"b", "c.md": b"c", "d.md": b"d"}
+    assert Writer(tmp_path).write(files).written == 2
+    # a run that fails part way over files of the last run, then the evidence changes before the next one: what
+    # the failed run wrote is still known as ours, not taken for an edit by hand
+    monkeypatch.setattr(os, "replace", lambda src, dst: _no_space() if str(dst).endswith("c.md") else real(src, dst))
+    with pytest.raises(BuildError):
+        Writer(tmp_path).write([Output(f"{n}.md", n.encode() * 3) for n in "abcd"])
+    assert (tmp_path / "a.md").read_bytes() == b"aaa"
+    monkeypatch.setattr(os, "replace", real)
+    # the evidence changed before the next run: what the failed one wrote is not taken for an edit by hand
+    changed = [Output(f"{n}.md", n.encode() * 2) for n in "abcd"]
+    assert Writer(tmp_path).write(changed).written == 4
+    assert _files(tmp_path) == {".generated.json": ANY, "a.md": b"aa", "b.md": b"bb", "c.md": b"cc", "d.md": b"dd"}
 
 
 def test_a_read_only_folder_is_one_clear_error(tmp_path, monkeypatch):

@@ -282,3 +282,22 @@ def test_a_page_in_chromium_reloads_once_a_pass_ends_even_one_before_its_first_q
         page.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_killed_worker_of_the_previews_generation_is_one_line_and_the_preview_goes_on(tmp_path, monkeypatch, capsys):
+    import argparse
+    from concurrent.futures.process import BrokenProcessPool
+
+    import scripts.build as pipeline
+    from scripts import commands
+    from scripts.publish import serve as preview_serve
+    passes = []
+    monkeypatch.setattr(preview_serve, "serve", lambda root, regenerate, addr, lang: passes.append(regenerate) or 0)
+    assert commands.serve(argparse.Namespace(root=tmp_path, dev_addr="127.0.0.1:0", lang=None)) == 0
+
+    def killed(*args, **kwargs):
+        raise BrokenProcessPool("A child process terminated abruptly")
+    monkeypatch.setattr(pipeline, "generate", killed)
+    passes[0]("en")  # no traceback: the watcher calls it again on the next edit
+    assert capsys.readouterr().out == ("error: the generation stopped before it finished (killed, or out of memory?); "
+                                       "the preview keeps the previous pages\n")

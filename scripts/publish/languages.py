@@ -116,23 +116,25 @@ def load(root: Path, lang: str, site_dir: Path):
 
 @contextlib.contextmanager
 def own_pages(lang: str, langs: site_config.Languages):
-    """While MkDocs lists the default language's docs folder, it does not walk the other languages' folders in it.
+    """While MkDocs lists the default language's docs folder, it does not walk the other languages' entry pages.
 
-    ``exclude_docs`` (``load``) leaves them out of the site anyway; walking them made a File of each of their
-    pages and matched it against the patterns: 1.25 s of the English run's 2.5 s after an edit at 10,000 entries.
-    MkDocs walks with ``os.walk``; it is replaced in this process, only while MkDocs lists the files.
+    ``exclude_docs`` (``load``) leaves the other languages' folders out of the site anyway, but their pages stay
+    listed, as excluded files, so that a link to one (``[fr](fr/index.md)``) resolves. Their generated entry pages
+    (``<lang>/entries/``: 10,000 each, which no default-language page links to as Markdown) are not walked: making a
+    File of each and matching it against the patterns was 1.25 s of the English run's 2.5 s after an edit at 10,000
+    entries. MkDocs walks with ``os.walk``; it is replaced in this process, only while MkDocs lists the files.
     """
     from mkdocs.commands import build as mk
 
     if lang != langs.default or not langs.others:
         yield
         return
-    walk, get_files, others = os.walk, mk.get_files, set(langs.others)
+    walk, get_files = os.walk, mk.get_files
 
     def pruned(top, *args, **kwargs):
+        skip = {os.path.join(top, other, "entries") for other in langs.others}
         for folder, dirs, names in walk(top, *args, **kwargs):
-            if folder == top:
-                dirs[:] = [d for d in dirs if d not in others]
+            dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skip]
             yield folder, dirs, names
 
     def listed(config):

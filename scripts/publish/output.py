@@ -12,13 +12,14 @@ like any generated file, and ``link_listed`` hard-links them into the built site
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -83,6 +84,7 @@ class WriteStats:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    done: list[str] = field(default_factory=list)  # the paths written
 
 
 class Writer:
@@ -161,11 +163,19 @@ class Writer:
             rel = MANIFEST
             self._save({**kept, **{r: d for r, (_, d) in planned.items()}})
         except OSError as exc:
+            self._note_written(planned, [r for p, _ in parts for r in p.done])
             n = stats.written + stats.removed
             done = (f"{n} other generated file{'s were' if n != 1 else ' was'} changed; the next build finishes the job"
                     if n else "nothing else was changed")
             raise BuildError(f"cannot write content/{rel}: {reason(exc)}; {done}") from None
         return stats
+
+    def _note_written(self, planned: dict[str, tuple[Output, str]], done: list[str]) -> None:
+        """After a failed write, record what the slices that went on wrote: the next run must know those files
+        as its own (else, its evidence changed meanwhile, it would take them for edits by hand)."""
+        if done:
+            with contextlib.suppress(OSError):  # a full disk: the next run's check asks for the files again
+                self._save({**self.previous, **{rel: planned[rel][1] for rel in done}})
 
     def _write_slice(self, todo: list[tuple[str, tuple[Output, str]]], start: int,
                      end: int) -> tuple[WriteStats, tuple[str, OSError] | None]:
@@ -189,6 +199,7 @@ class Writer:
         replace_with(target, (lambda tmp: tmp.write_bytes(data)) if data is not None else
                      (lambda tmp: _copy(out.source, tmp)))
         stats.written += 1
+        stats.done.append(rel)
 
     def _check_untouched(self, rel: str, target: Path, new: str = "") -> None:
         """Refuse to overwrite a generated file someone edited by hand (or one the manifest cannot vouch for)."""

@@ -7,7 +7,7 @@ the previous site is then inside the temporary folder, which a detached remover 
 has returned (scripts/publish/temporary.py). Only folders carrying a valid marker are ever removed: a
 user's ``.site-previous/`` is never touched.
 
-After an edit, the generation runs in its own process (one core) while this one makes a head start
+After an edit, the generation runs in its own process(es) while this one makes a head start
 (``head_start``): it checks that site/ is as the last build left it and hard-links each language's part of it
 into the temporary folder, where that language's MkDocs run or the kept languages want it. The plan, made once
 the generation has written content/, still decides; a part it does not reuse is moved aside, never built into.
@@ -98,6 +98,16 @@ class HeadStart:
     linked: list[str] = field(default_factory=list)
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # searchdelta.primary_ids of the last site
     search: Path | None = None  # searchparts.link_ahead's folder
+    langs: list[str] = field(default_factory=list)  # the site's languages when it was made
+
+    def still_true(self, root: Path, langs) -> bool:
+        """Whether what the head start was made for still holds (mkdocs.yml or the code may change meanwhile)."""
+        return self.langs == list(langs.all) and self.record.expected(root)
+
+    def forget(self) -> None:
+        """Give up the head start: the plan does the work, and the folder goes to the remover."""
+        self.record, self.linked, self.ids, self.search = None, [], {}, None
+        self.drop(later=True)
 
     def drop(self, later: bool = False) -> None:
         """Remove the folder if it was not used, as a failed build removes its own; ``later``: leave it to the
@@ -120,8 +130,8 @@ def head_start(root: Path, site_dir: Path, ahead: HeadStart) -> None:
         record = unchanged.Record(root)
         if not (record.expected(root) and unchanged.intact(site_dir, record.tree)):
             return
-        ahead.record, ahead.folder = record, make_temporary(site_dir.parent)
-        record.files  # read now, on the idle core: the plan and the manifest want them
+        ahead.record, ahead.folder, ahead.langs = record, make_temporary(site_dir.parent), list(langs.all)
+        record.files  # read now, while the generation runs: the plan and the manifest want them
         for lang in langs.all:
             unchanged.link_part(site_dir, _out(ahead.folder, lang, langs), lang, langs, own=True)
             ahead.linked.append(lang)
@@ -134,8 +144,7 @@ def head_start(root: Path, site_dir: Path, ahead: HeadStart) -> None:
     except (OSError, BuildError, ValueError, KeyError, TypeError) as exc:  # BuildError: mkdocs.yml unreadable (the
         # generation reports it); the others: a search entry file not as Pagefind writes it (the plan says so)
         log.debug("no head start for the site (%s)", exc)
-        ahead.record, ahead.linked, ahead.ids, ahead.search = None, [], {}, None
-        ahead.drop()
+        ahead.forget()
 
 
 def _out(folder: Path, lang: str, langs) -> Path:
@@ -164,6 +173,9 @@ def _build(root: Path, site_dir: Path, seen, ahead: HeadStart) -> None:
     from . import languages, unchanged
 
     langs = site_config.languages(root)
+    if ahead.record is not None and not ahead.still_true(root, langs):
+        log.info("mkdocs.yml, overrides/ or the code changed during the generation: the last site is not reused as it was")
+        ahead.forget()
     languages.check_hand_written(root, langs, seen.manifest if seen else None)
     record = ahead.record or unchanged.Record(root)
     todo = unchanged.plan(root, site_dir, langs, record, seen.files if seen else None, trusted=bool(ahead.linked))
