@@ -166,10 +166,15 @@ def _url(rel: str) -> str:
 def primary_ids(cache: Path, bundle: Path, langs: list[str]) -> dict[str, dict[str, str]]:
     """Per language of ``langs`` in the primary index of ``bundle``: url -> id of its pages, from the store when it
     holds them for this index, else read from the fragments and stored (a language that cannot be read is left out)."""
+    try:
+        entry = _json(bundle / "pagefind-entry.json")  # once, not once per language
+    except Untrusted as exc:
+        log.debug("no page ids of the search index (%s)", exc)
+        return {}
     section, found = open_section(cache, IDS), {}
     for lang in langs:
         try:
-            base = _get(_json(bundle / "pagefind-entry.json"), "languages", lang, "hash")
+            base = _get(entry, "languages", lang, "hash")
             if not isinstance(base, str):
                 continue
             ids = section.get(lang, base)
