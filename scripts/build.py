@@ -19,7 +19,8 @@ from . import config as site_config
 from . import media, parallel
 from .evidence import Loaded, load_archive
 from .evidence.problems import Report
-from .publish.output import Output, Writer, link_list
+from .publish.links import link_list
+from .publish.output import Output, Writer
 from .render import cite, data, feeds, pages
 from .store import stamp
 from .store.stamp import Generated

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from scripts.publish.output import LINKS, MANIFEST
+from scripts.publish.links import LINKS
+from scripts.publish.output import MANIFEST
 from scripts.store.digests import outputs_digest
 
 

@@ -19,7 +19,8 @@ from scripts.media import derive
 from scripts.media import runner as preparing
 from scripts.store import sha256_file
 from scripts.evidence.model import Archive, Entry, MediaItem
-from scripts.publish.output import Writer, link_list, link_listed
+from scripts.publish.links import link_list, link_listed
+from scripts.publish.output import Writer
 from scripts.evidence.problems import Report
 from scripts.evidence.dates import PartialDate
 from scripts.evidence.spec import Ctx

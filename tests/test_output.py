@@ -11,7 +11,8 @@ from unittest.mock import ANY
 import pytest
 
 from scripts import parallel
-from scripts.publish.output import LINKS, Output, Writer, link_list, link_listed
+from scripts.publish.links import LINKS, link_list, link_listed
+from scripts.publish.output import Output, Writer
 from scripts.evidence.problems import BuildError
 
 

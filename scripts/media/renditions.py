@@ -97,7 +97,7 @@ def check_item(ctx: Ctx, node: yaml.Node, file: str, publish_original: bool,
 def outputs(archive: Archive, prepared: dict[str, Prepared | Failure]) -> list[Output]:
     """Return the files to publish: both derivatives of each prepared image, and the originals entries allow.
 
-    They are listed for the site (output.link_list) and hard-linked into it after MkDocs has built the
+    They are listed for the site (publish.links.link_list) and hard-linked into it after MkDocs has built the
     pages; they never go into content/, where MkDocs would copy their bytes.
     """
     out: dict[str, Output] = {}

@@ -1,6 +1,7 @@
 """Put what was rendered on disk and build the site.
 
 output  the one writer: every generated file under content/ goes through it, never a hand-written one
+links   the images published as they are: listed in content/ (links.json), hard-linked into the built site
 site       MkDocs (strict) once per changed language into a marked temporary folder, exchanged with site/ in one step
 temporary  the marked temporary folders; the detached remover of the previous site (the build returns at once)
 workers    the languages' MkDocs builds in parallel forked processes, their logs and failures sent to the build

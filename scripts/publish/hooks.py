@@ -17,7 +17,7 @@ from pathlib import Path
 
 try:
     from scripts.evidence import Paths
-    from scripts.publish.output import link_listed
+    from scripts.publish.links import link_listed
     from scripts.render.formatting import direction
     from scripts.publish.temporary import kill_point
     from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind
@@ -26,7 +26,7 @@ try:
 except ImportError:  # the `mkdocs` command does not put the repository root on sys.path; `python -m` does
     sys.path.append(str(Path(__file__).resolve().parents[2]))
     from scripts.evidence import Paths
-    from scripts.publish.output import link_listed
+    from scripts.publish.links import link_listed
     from scripts.render.formatting import direction
     from scripts.publish.temporary import kill_point
     from scripts.publish.searchtext import UI_STRINGS, indexed, run_pagefind

@@ -5,9 +5,8 @@ overwritten or deleted only if it is recorded there and still holds what we wrot
 other file at a generated path is hand-written and is never touched (the build stops
 with an error instead).
 
-Large files the site publishes as they are (images) do not go into content/, where MkDocs
-would copy every byte of them: they are listed in ``content/_generated/links.json``, written
-like any generated file, and ``link_listed`` hard-links them into the built site.
+Large files the site publishes as they are (images) do not go into content/: they are listed
+in a generated file that scripts/publish/links.py makes and reads.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from ..store.files import replace, replace_with
 log = logging.getLogger(__name__)
 MANIFEST = ".generated.json"
 _DIGEST = re.compile(r"[0-9a-f]{64}|key:.+")
-LINKS = "_generated/links.json"  # under content/: path in the site -> source, relative to the repository root
 
 
 @dataclass(frozen=True)
@@ -139,7 +137,7 @@ class Writer:
         target = safe_target(self.root, out.path)
         exists = os.path.lexists(target)
         if exists and out.path not in self.previous and not _holds(target, digest):
-            raise _not_generated(out.path)
+            raise not_generated(out.path)
         if exists and self.previous.get(out.path, digest) != digest:
             self._check_untouched(out.path, target, digest)  # before anything is written
         return digest
@@ -197,7 +195,7 @@ class Writer:
             raise BuildError(f"content/{rel} changed or vanished during the build; run the build again")
         data = out.data
         replace_with(target, (lambda tmp: tmp.write_bytes(data)) if data is not None else
-                     (lambda tmp: _copy(out.source, tmp)))
+                     (lambda tmp: copy_file(out.source, tmp)))
         stats.written += 1
         stats.done.append(rel)
 
@@ -248,56 +246,6 @@ class Writer:
         self.previous = manifest
 
 
-def link_list(files: list[Output], root: Path) -> Output:
-    """Return the generated file that lists ``files`` for ``link_listed``: each one's path in the site, and its source
-    relative to ``root`` (so that the list is the same wherever the repository is)."""
-    listing = {}
-    for f in files:
-        try:
-            listing[f.path] = f.source.relative_to(root).as_posix()
-        except ValueError:
-            raise BuildError(f"refusing to publish {f.source}: it is outside {root}") from None
-    return Output(LINKS, (json.dumps(listing, indent=0, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def link_listed(root: Path, docs_dir: Path, site_dir: Path, allowed: tuple[Path, ...], listed_in: Path | None = None) -> int:
-    """Hard-link each file listed in ``docs_dir`` into ``site_dir`` (a byte copy where linking fails); return the count.
-
-    A source must lie inside one of the ``allowed`` folders once symbolic links are resolved, and a target inside
-    ``site_dir``. If content/ holds a file at a target's address, MkDocs copied it, so it is hand-written: the build
-    stops rather than replace it. Otherwise a file already there comes from an earlier rebuild into the same
-    folder (`mkdocs serve --dirty`) and is kept if it is the same file, else replaced. Without a list (content/
-    was never generated) there is nothing to link. ``listed_in``: the folder holding the list when it is not
-    ``docs_dir`` (a translated site, built from content/<lang>/, publishes the images content/ lists).
-    """
-    try:
-        listing = json.loads(((listed_in or docs_dir) / LINKS).read_text("utf-8"))
-    except FileNotFoundError:
-        return 0
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"content/{LINKS} is unreadable ({exc}); run the build again") from exc
-    if not isinstance(listing, dict) or not all(isinstance(v, str) for v in listing.values()):
-        raise BuildError(f"content/{LINKS} is not a list of files to publish; run the build again")
-    folders = [Path(os.path.realpath(folder)) for folder in allowed]
-    for rel, src in sorted(listing.items()):
-        target = safe_target(site_dir, rel)
-        source = Path(os.path.realpath(root / src))
-        if not any(source.is_relative_to(folder) for folder in folders):
-            names = " or ".join(Path(os.path.relpath(folder, root)).as_posix() + "/" for folder in allowed)
-            raise BuildError(f"refusing to publish {src} as {rel}: only files inside {names} are published")
-        if not source.is_file():
-            raise BuildError(f"{src} is missing, so {rel} cannot be published; run the build again")
-        if (docs_dir / rel).exists() or (docs_dir / rel).is_symlink():
-            raise _not_generated(rel)  # MkDocs copied a hand-written file to this address
-        if target.exists() or target.is_symlink():
-            if target.is_file() and not target.is_symlink() and os.path.samefile(source, target):
-                continue  # linked by an earlier rebuild of the same folder (`mkdocs serve --dirty`)
-            target.unlink()  # an earlier rebuild's copy: content/ holds nothing at this address
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _copy(source, target)
-    return len(listing)
-
-
 def _regular(path: str) -> bool:
     """True if ``path`` is a regular file, not a symbolic link (one lstat, on a string: 60,000 per build)."""
     try:
@@ -306,7 +254,7 @@ def _regular(path: str) -> bool:
         return False
 
 
-def _not_generated(rel: str) -> BuildError:
+def not_generated(rel: str) -> BuildError:
     return BuildError(f"content/{rel} exists and was not written by the generator; "
                       "move it away (generated paths belong to the generator)")
 
@@ -355,7 +303,7 @@ def reason(exc: Exception) -> str:
     return f"[Errno {exc.errno}] {exc.strerror}" if getattr(exc, "errno", None) and exc.strerror else str(exc)
 
 
-def _copy(source: Path, dest: Path) -> None:
+def copy_file(source: Path, dest: Path) -> None:
     try:
         os.link(source, dest)  # same file system: no bytes copied
     except OSError:

@@ -34,7 +34,7 @@ from ..store.digests import code_digest, versions, walk
 from ..store.section import open_section
 from .tree import files as tree_files, state
 from .fixity import MANIFEST
-from .output import LINKS
+from .links import LINKS
 
 log = logging.getLogger(__name__)
 LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "pagefind_bin")

@@ -10,7 +10,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from ..publish.output import LINKS, MANIFEST
+from ..publish.links import LINKS
+from ..publish.output import MANIFEST
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole scripts/ package
 LIBRARIES = ("Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow", "lxml")
