@@ -108,6 +108,22 @@ def test_killed_build_leaves_a_whole_site_and_hand_written_files(tmp_path, kill_
     assert (site / "media" / "README.txt").read_text("utf-8") == HAND["content/media/README.txt"]
 
 
+def test_a_build_killed_while_writing_content_leaves_temporary_files_that_the_next_build_removes(tmp_path):
+    repo = _site_repo(tmp_path, entries=3)
+    for rel, text in HAND.items():
+        (repo.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / rel).write_text(text, "utf-8")
+    content = repo.root / "content"
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}  # the hand-written pages
+    code, out = _build(repo.root, "while-writing")
+    assert code == -signal.SIGKILL, out
+    left = sorted(p.name for p in content.rglob(".*.tmp"))
+    assert left and all(p.endswith(".tmp") for p in left) and (content / ".generated.writing").is_file()
+    assert _build(repo.root) == (0, ANY)
+    assert sorted(p.name for p in content.rglob(".*.tmp")) == [] and not (content / ".generated.writing").exists()
+    assert {p: p.read_bytes() for p in before} == before
+
+
 def _edit(repo, n: int) -> None:
     first = repo.root / "evidence/entries/2016/2016-synthetic-000.yaml"
     first.write_text(ENTRY.format(n=0, edit=f" (edit {n})", month=1, day=1, added=1), "utf-8")

@@ -108,6 +108,40 @@ def test_file_already_holding_the_output_counts_as_generated(tmp_path):
     assert Writer(tmp_path).write([Output("a.md", b"x")]).unchanged == 0
 
 
+
+def test_a_write_killed_part_way_leaves_temporary_files_that_the_next_write_removes_and_no_others(tmp_path):
+    Writer(tmp_path).write([Output("entries/a.md", b"x"), Output("b.md", b"y")])
+    assert not (tmp_path / ".generated.writing").exists()  # there only while a write is under way
+    # what a writer killed mid-write leaves: its marker and the temporary files of the files it was writing
+    left = [tmp_path / "entries/.a.md.4242.tmp", tmp_path / ".b.md.77.tmp", tmp_path / ".c.md.9.tmp"]
+    mine = [tmp_path / "entries/.notes.md.1.tmp", tmp_path / ".b.md.tmp", tmp_path / "entries/.a.md.x.tmp"]
+    for path in left + mine:
+        path.write_bytes(b"half")
+    (tmp_path / ".generated.writing").touch()
+    stats = Writer(tmp_path).write([Output("entries/a.md", b"x2"), Output("c.md", b"z")])
+    assert (stats.written, stats.removed) == (2, 1)
+    assert [p.exists() for p in left] == [False, False, False]  # a.md and c.md: this run's; b.md: the last run's
+    assert [p.read_bytes() for p in mine] == [b"half"] * 3  # not named after a generated file: not ours
+    assert not (tmp_path / ".generated.writing").exists()
+
+
+def test_without_the_marker_no_folder_is_listed_for_temporary_files(tmp_path, monkeypatch):
+    Writer(tmp_path).write([Output("entries/a.md", b"x")])
+    (tmp_path / "entries/.a.md.4242.tmp").write_bytes(b"half")  # not ours to judge: no write was interrupted
+    Writer(tmp_path).write([Output("entries/a.md", b"x2")])
+    assert (tmp_path / "entries/.a.md.4242.tmp").exists()
+
+
+def test_a_folder_where_the_marker_cannot_be_made_changes_nothing(tmp_path):
+    Writer(tmp_path).write([Output("a.md", b"x")])
+    (tmp_path / ".generated.writing").mkdir()
+    (tmp_path / ".generated.writing" / "x").touch()  # a folder in the marker's place: it cannot be written
+    with pytest.raises(BuildError) as exc:
+        Writer(tmp_path).write([Output("a.md", b"x2")])
+    assert str(exc.value) == "cannot write into content/: [Errno 21] Is a directory; nothing was changed"
+    assert (tmp_path / "a.md").read_bytes() == b"x"
+
+
 # --- files published by hard link (images) ------------------------------------------------------
 
 def _linked_repo(tmp_path, files: dict[str, str]):
@@ -308,8 +342,7 @@ def test_a_read_only_folder_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "mkdir", read_only)
     with pytest.raises(BuildError) as exc:
         Writer(tmp_path).write([Output("entries/a.md", b"x")])
-    assert str(exc.value) == ("cannot write content/entries/a.md: [Errno 30] Read-only file system; "
-                              "nothing else was changed")
+    assert str(exc.value) == "cannot write into content/: [Errno 30] Read-only file system; nothing was changed"
 
 
 def test_two_writers_never_share_a_temporary_file(tmp_path, monkeypatch):
@@ -317,7 +350,7 @@ def test_two_writers_never_share_a_temporary_file(tmp_path, monkeypatch):
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda src, dst: (seen.append(Path(src).name), real(src, dst)))
     Writer(tmp_path).write([Output("a.md", b"x")])
-    assert seen == [f".a.md.{os.getpid()}.tmp", f"..generated.json.{os.getpid()}.tmp"]
+    assert seen == [f".a.md.{os.getpid()}.tmp", f"..generated.json.{os.getpid()}.tmp"]  # the marker: no rename
 
 
 @pytest.mark.parametrize("manifest", ['["a.md"]', '"a.md"', '{"a.md": 3}', '{"a.md": ["x"]}', '{"a.md": null}',

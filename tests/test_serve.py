@@ -208,7 +208,7 @@ def test_the_preview_ignores_the_files_the_generator_made_and_nothing_else(tmp_p
     (content / "methodology.md").write_text("# By hand\n")
     ignore = _generated(content)
     assert ignore(str(content / "entries" / "a.md")) and ignore(str(content / "fr" / "entries" / "a.md"))
-    assert ignore(str(content / ".generated.json"))
+    assert ignore(str(content / ".generated.json")) and ignore(str(content / ".generated.writing"))
     assert not ignore(str(content / "methodology.md")) and not ignore(str(tmp_path / "evidence" / "a.yaml"))
     Writer(content).write([Output("entries/b.md", b"# b\n")])  # a later pass: a.md is no longer ours
     assert ignore(str(content / "entries" / "b.md")) and not ignore(str(content / "entries" / "a.md"))

@@ -25,9 +25,14 @@ from typing import Callable
 from .. import parallel
 from ..evidence.problems import BuildError
 from ..store.files import replace, replace_with
+from .temporary import kill_point
 
 log = logging.getLogger(__name__)
 MANIFEST = ".generated.json"
+# There while the writer writes: a write killed part way leaves it, and the ``.NAME.PID.tmp`` files of the files it
+# was writing (store.files.replace_with), which the next write removes.
+WRITING = ".generated.writing"
+_TEMPORARY = re.compile(r"\.(.+)\.[0-9]+\.tmp")
 _DIGEST = re.compile(r"[0-9a-f]{64}|key:.+")
 
 
@@ -150,6 +155,7 @@ class Writer:
         stats = WriteStats()
         planned = self.plan(outputs)
         todo = sorted(planned.items())
+        self._begin(planned)
         # on every core: a cold build writes 60,000 files, each a few system calls
         parts = parallel.map_slices(self._write_slice, todo, len(todo))
         stats.written, stats.unchanged = sum(p.written for p, _ in parts), sum(p.unchanged for p, _ in parts)
@@ -160,13 +166,31 @@ class Writer:
             kept = self._remove_stale(set(planned), mine, stats)
             rel = MANIFEST
             self._save({**kept, **{r: d for r, (_, d) in planned.items()}})
+            rel = WRITING
+            os.unlink(self.root / WRITING)
         except OSError as exc:
+            with contextlib.suppress(OSError):  # a write that failed removed its temporary file (replace_with)
+                os.unlink(self.root / WRITING)
             self._note_written(planned, [r for p, _ in parts for r in p.done])
             n = stats.written + stats.removed
             done = (f"{n} other generated file{'s were' if n != 1 else ' was'} changed; the next build finishes the job"
                     if n else "nothing else was changed")
             raise BuildError(f"cannot write content/{rel}: {reason(exc)}; {done}") from None
         return stats
+
+    def _begin(self, planned: dict[str, tuple[Output, str]]) -> None:
+        """Remove what a killed write left (only temporary files named after a file we generate), then mark this
+        one as under way."""
+        marker = self.root / WRITING
+        if os.path.lexists(marker):
+            removed = _remove_temporary(self.root, set(planned) | set(self.previous))
+            if removed:
+                log.info("removed %d temporary file%s left by an interrupted write", removed, "s" * (removed != 1))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            open(marker, "wb").close()
+        except OSError as exc:
+            raise BuildError(f"cannot write into content/: {reason(exc)}; nothing was changed") from None
 
     def _note_written(self, planned: dict[str, tuple[Output, str]], done: list[str]) -> None:
         """After a failed write, record what the slices that went on wrote: the next run must know those files
@@ -194,8 +218,11 @@ class Writer:
         if out.data is None and out.source is None:  # ``known``: it was there when this build began
             raise BuildError(f"content/{rel} changed or vanished during the build; run the build again")
         data = out.data
-        replace_with(target, (lambda tmp: tmp.write_bytes(data)) if data is not None else
-                     (lambda tmp: copy_file(out.source, tmp)))
+
+        def fill(tmp: Path) -> None:
+            tmp.write_bytes(data) if data is not None else copy_file(out.source, tmp)
+            kill_point("while-writing")  # tests: a temporary file made, not yet renamed
+        replace_with(target, fill)
         stats.written += 1
         stats.done.append(rel)
 
@@ -244,6 +271,28 @@ class Writer:
     def _save(self, manifest: dict[str, str]) -> None:
         replace(self.manifest_path, (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode("utf-8"))
         self.previous = manifest
+
+
+def _remove_temporary(root: Path, generated: set[str]) -> int:
+    """Remove the ``.NAME.PID.tmp`` files beside the ``generated`` paths (nothing else: never a file we did not
+    make); how many. One listing per folder."""
+    names: dict[str, set[str]] = {}
+    for rel in generated:
+        folder, _, name = rel.rpartition("/")
+        names.setdefault(folder, set()).add(name)
+    removed = 0
+    for folder, ours in names.items():
+        try:
+            listing = os.listdir(os.path.join(root, folder))
+        except OSError:
+            continue
+        for name in listing:
+            m = _TEMPORARY.fullmatch(name)
+            if m and m.group(1) in ours:
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(root, folder, name))
+                    removed += 1
+    return removed
 
 
 def _regular(path: str) -> bool:

@@ -163,14 +163,14 @@ def serve(root: Path, regenerate: Callable[[str], None], addr: str = "127.0.0.1:
 
 def _generated(content: Path) -> Callable[[str], bool]:
     """Whether a path is one the generator writes into ``content`` (its manifest lists them), read once a pass."""
-    from .output import MANIFEST, Writer
+    from .output import MANIFEST, WRITING, Writer
     prefix, known = os.path.abspath(content) + os.sep, {"stamp": None, "paths": frozenset()}
 
     def ignore(path: str) -> bool:
         if not path.startswith(prefix):
             return False
         rel = path[len(prefix):].replace(os.sep, "/")
-        if rel == MANIFEST:
+        if rel in (MANIFEST, WRITING):
             return True
         try:
             st = os.stat(content / MANIFEST)
