@@ -102,14 +102,20 @@ def page_key(*parts) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_DIGESTS: list = [None, {}]  # the last archive asked about, and its entries' digests
+_DIGESTS: list = [None, {}, {}]  # the last archive asked about, its entries' digests, and id(entry) -> (entry, digest)
 
 
 def entry_digests(archive) -> dict[str, str]:
     """Each entry's digest (id -> SHA-256 of all its fields): what its list lines, feed items and data files
-    are made from. Computed once per archive: the pages of every language and the feeds share it."""
+    are made from. Computed once per archive: the pages of every language and the feeds share it; and once per
+    entry object (entries are never changed once made), so a long-lived process whose check kept the unchanged
+    entries (the preview: evidence/check.py) digests only the edited one."""
     if _DIGESTS[0] is not archive:  # identity, not equality: a new run's archive is a new object
-        _DIGESTS[:] = [archive, {e.id: _digest(e) for e in archive.entries}]
+        last, by_object = _DIGESTS[2], {}
+        for e in archive.entries:
+            known = last.get(id(e))  # the entry is held there, so its id is no other object's
+            by_object[id(e)] = known if known is not None and known[0] is e else (e, _digest(e))
+        _DIGESTS[:] = [archive, {e.id: d for e, d in by_object.values()}, by_object]
     return _DIGESTS[1]
 
 
