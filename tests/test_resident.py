@@ -12,7 +12,8 @@ import pytest
 from conftest import REPO
 from scripts import build
 from scripts.bench.synthetic import make_archive
-from scripts.render import formatting
+from scripts.render import formatting, reuse
+from scripts.store import resident
 
 ENTRIES = 60  # e00012 lists e00007 as related, e00020 lists e00015 (scripts/bench/synthetic.py)
 
@@ -83,22 +84,25 @@ def test_each_pass_of_one_process_gives_what_a_fresh_process_gives(tmp_path, mon
             assert digested == ["e00007"], name
     monkeypatch.setattr(formatting, "_digest", real)
     assert [ok for (ok, _), _ in passes] == [True, True, False, True, False, True]
-    # The same passes without this process's state: other folders, so no section, entry or reference is shared
+    # The same passes without this process's state, from the same files
     for n, (name, _) in enumerate(STEPS):
         cold = tmp_path / f"cold{n}"
+        resident.forget()
         assert passes[n] == (_seen(build.generate(cold, langs=[lang])), _tree(cold)), name
 
 
-def test_a_pass_digests_only_the_entries_its_edit_made_anew(tmp_path, monkeypatch):
+def test_a_pass_digests_and_keys_only_the_entries_its_edit_touches(tmp_path, monkeypatch):
     root = make_archive(tmp_path, ENTRIES, site_files_from=REPO)
     assert build.generate(root, langs=["ar"]).ok
-    digested = []
-    real = formatting._digest
-    monkeypatch.setattr(formatting, "_digest", lambda e: digested.append(e.id) or real(e))
+    digested, keyed = [], []
+    digest, key = formatting._digest, reuse.entry_key
+    monkeypatch.setattr(formatting, "_digest", lambda e: digested.append(e.id) or digest(e))
+    monkeypatch.setattr(reuse, "entry_key", lambda r, e: keyed.append(e.id) or key(r, e))
     _retitle(root, "e00007", "Renamed")
     result = build.generate(root, langs=["ar"])
     assert result.ok
     assert digested == ["e00007"]
+    assert sorted(keyed) == ["e00007", "e00012"]  # e00012 lists it as related: its page shows the new title
     assert "Renamed" in (root / "content" / "ar" / "entries" / "e00012.md").read_text("utf-8")  # its related list
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 
 from .. import parallel
 from ..store import Hashes, file_state, key, open_section
+from ..store import resident
 from ..store.digests import code_digest
 from ..config import Languages
 from . import codec, schema, translations, yamlfile
@@ -132,7 +133,7 @@ def _check_all(job: _Job) -> tuple[list[dict], dict]:
 # What the last run of this process made of each stored result: rel -> (the stored value, its FileResult). When the
 # store's section was kept in memory (the preview), a file whose stored value is the very same object has the same
 # result, entry object and all: the pages' digests and keys of such entries are then not computed again either.
-_REBUILT: dict[str, tuple[dict, FileResult]] = {}
+_REBUILT: dict[str, tuple[dict, FileResult]] = resident.kept()
 
 
 def _stored(stored, rel: str, file_key: str, paths: Paths) -> FileResult | None:
@@ -183,7 +184,7 @@ def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes:
     return results
 
 
-_KEYS: dict[str, tuple[list[int], bool, str]] = {}  # rel -> (file state, id ok, its key), of this process's last run
+_KEYS: dict[str, tuple[list[int], bool, str]] = resident.kept()  # rel -> (file state, id ok, its key), of this process's last run
 
 
 def _file_key(rel: str, state: list[int], id_ok: bool) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 from ..config import SiteConfig
 from ..evidence.model import Archive, Entry
 from ..publish.output import Output
+from ..store import resident
 from ..store.pages import PageMemo
 from . import fragments
 
@@ -250,7 +251,7 @@ class Shapes:
         return self.references(item, (locale,))[0]
 
 
-_LAST: dict[int, tuple[Entry, tuple, list[str]]] = {}  # id(entry) -> (entry, its item's settings, its references)
+_LAST: dict[int, tuple[Entry, tuple, list[str]]] = resident.kept()  # id(entry) -> (entry, its item's settings, its references)
 
 
 def references(archive: Archive, cfg: SiteConfig, langs: Sequence[str] | None = None) -> dict[tuple[str, str], str]:
@@ -259,7 +260,6 @@ def references(archive: Archive, cfg: SiteConfig, langs: Sequence[str] | None = 
     citeproc-py's own text, rendered once per shape: about 1 s at 10,000 entries and three languages, so
     nothing is stored; a long-lived process (the preview) renders again only the entries that are new objects
     (csl_item reads the entry and these settings alone; entries are never changed once made)."""
-    global _LAST
     shapes, langs = Shapes(), tuple(langs or cfg.languages.all)
     locales = tuple(csl_locale(lang) for lang in langs)
     settings, out, kept = (cfg.site_name, cfg.base, locales), {}, {}
@@ -269,6 +269,7 @@ def references(archive: Archive, cfg: SiteConfig, langs: Sequence[str] | None = 
             shapes.references(csl_item(e, cfg), locales)
         kept[id(e)] = (e, settings, texts)
         out.update(zip([(lang, e.id) for lang in langs], texts))
-    _LAST = kept
+    _LAST.clear()
+    _LAST.update(kept)
     log.debug("%d references from %d citeproc calls", len(out), shapes.calls)
     return out

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..evidence.dates import PartialDate
 from babel.numbers import format_decimal
 
+from ..store import resident
 from .i18n import Lang
 
 RTL = {"ar", "fa", "he", "ur", "yi", "ps", "dv", "ku", "sd", "ug"}
@@ -102,7 +103,8 @@ def page_key(*parts) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_DIGESTS: list = [None, {}, {}]  # the last archive asked about, its entries' digests, and id(entry) -> (entry, digest)
+_DIGESTS: list = [None, {}]  # the last archive asked about, and its entries' digests
+_BY_OBJECT: dict[int, tuple] = resident.kept()  # id(entry) -> (entry, digest), of the last archive asked about
 
 
 def entry_digests(archive) -> dict[str, str]:
@@ -111,11 +113,13 @@ def entry_digests(archive) -> dict[str, str]:
     entry object (entries are never changed once made), so a long-lived process whose check kept the unchanged
     entries (the preview: evidence/check.py) digests only the edited one."""
     if _DIGESTS[0] is not archive:  # identity, not equality: a new run's archive is a new object
-        last, by_object = _DIGESTS[2], {}
+        by_object = {}
         for e in archive.entries:
-            known = last.get(id(e))  # the entry is held there, so its id is no other object's
+            known = _BY_OBJECT.get(id(e))  # the entry is held there, so its id is no other object's
             by_object[id(e)] = known if known is not None and known[0] is e else (e, _digest(e))
-        _DIGESTS[:] = [archive, {e.id: d for e, d in by_object.values()}, by_object]
+        _BY_OBJECT.clear()
+        _BY_OBJECT.update(by_object)
+        _DIGESTS[:] = [archive, {e.id: d for e, d in by_object.values()}]
     return _DIGESTS[1]
 
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import resident
 from .files import replace
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def _state(st: os.stat_result) -> tuple:
 # Sections kept in memory between the runs of one long-lived process (the preview): path -> Section. One is used
 # again only when it holds what its file holds: nothing changed since it was read or saved, and the file's state
 # (size, times, inode) is the one it had then; else the file is read again. Values are then the same objects.
-_RESIDENT: dict[Path, Section] = {}
+_RESIDENT: dict[Path, Section] = resident.kept()
 
 
 def open_section(cache: Path, name: str, salt: str = "", resident: bool = False) -> Section:
