@@ -52,8 +52,8 @@ def generate(root: Path, strict: bool = False, langs: list[str] | None = None) -
     t1 = time.perf_counter()
     writer = Writer(root / "content")
     memo = PageMemo(root / ".cache", f"{code_digest()} {cfg!r}", writer.holds, writer.root)
-    references = cite.references(loaded.archive, cfg)
     langs = langs or cfg.languages.all
+    references = cite.references(loaded.archive, cfg, langs)  # the pages' alone: the downloads cite no text
     # The downloads are at the root, in the default language's site: a preview of another does not show them
     # (seconds at 10,000), only includes their description, which a run of that language makes if it is missing.
     served = cfg.languages.default in langs or any(

@@ -17,6 +17,7 @@ from scripts.render import i18n, pages
 from scripts.render.i18n import Lang
 from scripts.evidence.dates import PartialDate
 from scripts.evidence.problems import BuildError
+from scripts.store import resident
 from scripts.store.pages import PageMemo
 
 ENTRIES = 60
@@ -81,6 +82,7 @@ def test_the_writer_does_not_look_again_at_what_the_memo_found(warm, monkeypatch
 
 def test_the_language_free_part_of_entry_keys_is_computed_once(warm, monkeypatch):
     edit_links = _count(monkeypatch, pages.Renderer, "_edit_url")
+    resident.forget()  # a build's generation runs in a new process: nothing kept from the fixture's run
     result = build.generate(warm)
     rendered = [o for o in result.outputs if o.data is not None and "entries/" in o.path and o.path.endswith(".md")]
     assert result.ok and len(rendered) == 3  # the edited entry's page in each language

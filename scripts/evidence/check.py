@@ -18,6 +18,7 @@ from typing import Callable
 
 from .. import parallel
 from ..store import Hashes, file_state, key, open_section
+from ..store import resident
 from ..store.digests import code_digest
 from ..config import Languages
 from . import codec, schema, translations, yamlfile
@@ -129,6 +130,12 @@ def _check_all(job: _Job) -> tuple[list[dict], dict]:
     return results, hashes
 
 
+# What the last run of this process made of each stored result: rel -> (the stored value, its FileResult). When the
+# store's section was kept in memory (the preview), a file whose stored value is the very same object has the same
+# result, entry object and all: the pages' digests and keys of such entries are then not computed again either.
+_REBUILT: dict[str, tuple[dict, FileResult]] = resident.kept()
+
+
 def _stored(stored, rel: str, file_key: str, paths: Paths) -> FileResult | None:
     """The stored result of ``rel`` if its key matches and the media it names still stand as they did."""
     data = stored.get(rel, file_key)
@@ -137,7 +144,8 @@ def _stored(stored, rel: str, file_key: str, paths: Paths) -> FileResult | None:
     try:
         if data["media"] is not None and media_state(paths.media, data["media"][0]) != data["media"][1]:
             return None
-        return _result(rel, data)
+        last = _REBUILT.get(rel)
+        return last[1] if last is not None and last[0] is data else _result(rel, data)
     except (KeyError, TypeError, ValueError, IndexError):
         log.debug("ignoring a malformed stored check result for %s", rel)
         return None
@@ -147,15 +155,18 @@ def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes:
                 langs: Languages, types: tuple[str, ...] = schema.TYPES) -> list[FileResult]:
     """Per-file results for every entry file: from the store where nothing changed, else checked now."""
     day = (today or date.today)().isoformat()
-    stored = open_section(paths.cache, "checks", f"{code_digest()} {day} {langs!r} {types!r}")
+    stored = open_section(paths.cache, "checks", f"{code_digest()} {day} {langs!r} {types!r}", resident=True)
     keys: list[str | None] = []
+    states: list[list[int] | None] = []
     results: list[FileResult | None] = []
     for path, rel, id_ok in jobs:
         try:
-            file_key = key(file_state(path), id_ok)
+            state = file_state(path)
+            file_key = _file_key(rel, state, id_ok)
         except OSError:
-            file_key = None
+            state = file_key = None
         keys.append(file_key)
+        states.append(state)
         results.append(_stored(stored, rel, file_key, paths) if file_key else None)
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
@@ -169,7 +180,33 @@ def check_files(paths: Paths, jobs: list[tuple[Path, str, bool]], today, hashes:
     log.debug("checked %d entry files, %d unchanged since the last check", len(jobs), len(jobs) - len(todo))
     stored.keep(rel for _, rel, _ in jobs)
     stored.save()
+    _remember(stored, jobs, states, keys, results)
     return results
+
+
+_KEYS: dict[str, tuple[list[int], bool, str]] = resident.kept()  # rel -> (file state, id ok, its key), of this process's last run
+
+
+def _file_key(rel: str, state: list[int], id_ok: bool) -> str:
+    """key(state, id_ok), from the last run when the file stands as it did then (a look-up, not a digest)."""
+    last = _KEYS.get(rel)
+    if last is not None and last[0] == state and last[1] == id_ok:
+        return last[2]
+    return key(state, id_ok)
+
+
+def _remember(stored, jobs: list[tuple[Path, str, bool]], states: list, keys: list[str | None],
+              results: list[FileResult]) -> None:
+    """Keep this run's keys and rebuilt results for the next run of this process (of the files it saw alone)."""
+    _KEYS.clear()
+    _REBUILT.clear()
+    for (_, rel, id_ok), state, file_key, result in zip(jobs, states, keys, results):
+        if file_key is None:
+            continue
+        _KEYS[rel] = (state, id_ok, file_key)
+        data = stored.get(rel, file_key)
+        if isinstance(data, dict):
+            _REBUILT[rel] = (data, result)
 
 
 PARALLEL_FROM = parallel.PARALLEL_FROM  # tests lower it to exercise the workers

@@ -14,11 +14,12 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 from ..config import SiteConfig
 from ..evidence.model import Archive, Entry
 from ..publish.output import Output
+from ..store import resident
 from ..store.pages import PageMemo
 from . import fragments
 
@@ -250,15 +251,25 @@ class Shapes:
         return self.references(item, (locale,))[0]
 
 
-def references(archive: Archive, cfg: SiteConfig) -> dict[tuple[str, str], str]:
-    """(language, entry id) -> the entry's reference in that language, for every site language.
+_LAST: dict[int, tuple[Entry, tuple, list[str]]] = resident.kept()  # id(entry) -> (entry, its item's settings, its references)
+
+
+def references(archive: Archive, cfg: SiteConfig, langs: Sequence[str] | None = None) -> dict[tuple[str, str], str]:
+    """(language, entry id) -> the entry's reference in that language, for every site language (of ``langs``).
 
     citeproc-py's own text, rendered once per shape: about 1 s at 10,000 entries and three languages, so
-    nothing is stored."""
-    shapes, langs = Shapes(), tuple(cfg.languages.all)
+    nothing is stored; a long-lived process (the preview) renders again only the entries that are new objects
+    (csl_item reads the entry and these settings alone; entries are never changed once made)."""
+    shapes, langs = Shapes(), tuple(langs or cfg.languages.all)
     locales = tuple(csl_locale(lang) for lang in langs)
-    out = {}
+    settings, out, kept = (cfg.site_name, cfg.base, locales), {}, {}
     for e in archive.entries:
-        out.update(zip([(lang, e.id) for lang in langs], shapes.references(csl_item(e, cfg), locales)))
+        last = _LAST.get(id(e))
+        texts = last[2] if last is not None and last[0] is e and last[1] == settings else \
+            shapes.references(csl_item(e, cfg), locales)
+        kept[id(e)] = (e, settings, texts)
+        out.update(zip([(lang, e.id) for lang in langs], texts))
+    _LAST.clear()
+    _LAST.update(kept)
     log.debug("%d references from %d citeproc calls", len(out), shapes.calls)
     return out

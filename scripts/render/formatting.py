@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..evidence.dates import PartialDate
 from babel.numbers import format_decimal
 
+from ..store import resident
 from .i18n import Lang
 
 RTL = {"ar", "fa", "he", "ur", "yi", "ps", "dv", "ku", "sd", "ug"}
@@ -103,13 +104,22 @@ def page_key(*parts) -> str:
 
 
 _DIGESTS: list = [None, {}]  # the last archive asked about, and its entries' digests
+_BY_OBJECT: dict[int, tuple] = resident.kept()  # id(entry) -> (entry, digest), of the last archive asked about
 
 
 def entry_digests(archive) -> dict[str, str]:
     """Each entry's digest (id -> SHA-256 of all its fields): what its list lines, feed items and data files
-    are made from. Computed once per archive: the pages of every language and the feeds share it."""
+    are made from. Computed once per archive: the pages of every language and the feeds share it; and once per
+    entry object (entries are never changed once made), so a long-lived process whose check kept the unchanged
+    entries (the preview: evidence/check.py) digests only the edited one."""
     if _DIGESTS[0] is not archive:  # identity, not equality: a new run's archive is a new object
-        _DIGESTS[:] = [archive, {e.id: _digest(e) for e in archive.entries}]
+        by_object = {}
+        for e in archive.entries:
+            known = _BY_OBJECT.get(id(e))  # the entry is held there, so its id is no other object's
+            by_object[id(e)] = known if known is not None and known[0] is e else (e, _digest(e))
+        _BY_OBJECT.clear()
+        _BY_OBJECT.update(by_object)
+        _DIGESTS[:] = [archive, {e.id: d for e, d in by_object.values()}]
     return _DIGESTS[1]
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .. import parallel
 from ..evidence.model import Entry
 from ..publish.output import Output
+from ..store import resident
 from ..store.pages import output as memo_output
 from . import cite
 from .formatting import entry_digests, page_key
@@ -60,12 +61,48 @@ def _entry_pages(job: tuple[Renderer, list[tuple[Entry, str]]], start: int, end:
     return [r.entry(e, key) for e, key in todo[start:end]]
 
 
+# The entry keys of this process's last run, by the memo's salt (our code, the settings) and language: entry id ->
+# (what its key is made from, the key). Where those are the same (the entry object, the entries it relates to, its
+# actors' and tags' keys, its reference), so is the key: the preview's passes hash only the keys an edit changed.
+_KEYS: dict[tuple[str, str], dict[str, tuple[tuple, str]]] = resident.kept()
+
+
+def _inputs(r: Renderer, e: Entry) -> tuple | None:
+    """What entry_key(r, e) is a function of, given the salt and language; None for an entry with images (their
+    records are new objects each run, keyed anew)."""
+    if e.media:
+        return None
+    names = [_named(r, r.archive.actors[a]) for a in (e.speaker, *e.all_actors) if a]
+    names += [_named(r, r.archive.tags[t]) for t in e.tags]
+    related = tuple(r.archive.by_id.get(i) for i in r.archive.related.get(e.id, ()))
+    return e, related, tuple(names), r.references.get((r.lang.code, e.id))  # entries compare as themselves first
+
+
+def _keys(r: Renderer) -> list[str]:
+    """entry_key(r, e) of every entry, in the archive's order: the last run's where its inputs are the same."""
+    salt = r.memo.salt if r.memo else None
+    last = _KEYS.get((salt, r.lang.code), {}) if salt else {}
+    keys, kept = [], {}
+    for e in r.archive.entries:
+        inputs = _inputs(r, e) if salt else None
+        hit = last.get(e.id) if inputs is not None else None
+        key = hit[1] if hit is not None and hit[0] == inputs else entry_key(r, e)
+        if inputs is not None:
+            kept[e.id] = (inputs, key)
+        keys.append(key)
+    if salt:
+        for other in [k for k in _KEYS if k[0] != salt]:
+            del _KEYS[other]
+        _KEYS[salt, r.lang.code] = kept
+    return keys
+
+
 def entry_pages(r: Renderer) -> list[tuple[Output, str]]:
     """Every entry page of one language with its key, in the archive's order: those the memo holds found here,
     the others rendered on every core."""
     known, todo = {}, []
-    for e in r.archive.entries:
-        path, key = f"{r.prefix}entries/{e.id}.md", entry_key(r, e)
+    for e, key in zip(r.archive.entries, _keys(r)):
+        path = f"{r.prefix}entries/{e.id}.md"
         digest = r.memo.lookup(path, key) if r.memo else None
         if digest:
             known[e.id] = (Output(path, known=digest), key)

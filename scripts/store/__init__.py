@@ -23,6 +23,8 @@ search-ids  .cache/search-ids.json  per language, under its primary search index
                                     id in that index (scripts/publish/searchdelta.py)
 (blobs)     .cache/media/           the derivatives themselves, named after their key
 ==========  ======================  ===================================================================
+
+A long-lived process (the preview) also keeps some of it in memory between runs: ``resident.py``.
 """
 
 from .derivatives import Derivatives

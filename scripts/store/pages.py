@@ -26,7 +26,8 @@ class PageMemo:
     def __init__(self, cache: Path, salt: str, on_disk: Callable[[str, str], bool], content: Path | None = None):
         """``on_disk(path, digest)`` tells whether content/ holds the generated file ``path`` with that digest;
         ``content``: that folder, for ``stored``."""
-        self._section = open_section(cache, "pages", salt)
+        self._section = open_section(cache, "pages", salt, resident=True)
+        self.salt = salt  # what all its keys share: our code and the settings
         self.on_disk, self.content = on_disk, content
         self.fresh: dict[str, list] = {}
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import resident
 from .files import replace
 
 log = logging.getLogger(__name__)
@@ -33,12 +35,16 @@ class Section:
 
     def __init__(self, path: Path, salt: str = ""):
         self.path, self.salt = path, salt
+        self.state: tuple | None = None  # the file's state as last read or written (_state), None if unknown
         self.items: dict[str, list] = self._read()
         self.changed = False
 
     def _read(self) -> dict[str, list]:
         try:
-            data = json.loads(_verified(self.path.read_bytes()))
+            with self.path.open("rb") as f:
+                raw, state = f.read(), _state(os.fstat(f.fileno()))
+            data = json.loads(_verified(raw))
+            self.state = state
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
@@ -86,8 +92,10 @@ class Section:
         try:
             replace(self.path, _sealed(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                                        .encode("utf-8", "surrogatepass")))
+            self.state = _state(os.stat(self.path))
         except OSError as exc:
             log.warning("could not write %s (%s); the next run will redo what it held", self.path, exc)
+            self.state = None
             return False
         self.changed = False
         return True
@@ -100,7 +108,7 @@ class Section:
             pass
         except OSError as exc:
             log.warning("could not remove %s (%s)", self.path, exc)
-        self.items, self.changed = {}, False
+        self.items, self.changed, self.state = {}, False, None
 
 
 # A section file is {"sha256":"<digest of BODY>","data":BODY}: still plain JSON, and a file damaged or edited
@@ -123,6 +131,29 @@ def _verified(raw: bytes) -> bytes:
     return body
 
 
-def open_section(cache: Path, name: str, salt: str = "") -> Section:
-    """Open the section ``name`` of the store kept in the folder ``cache`` (normally ROOT/.cache)."""
-    return Section(cache / FILES[name], salt)
+def _state(st: os.stat_result) -> tuple:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+# Sections kept in memory between the runs of one long-lived process (the preview): path -> Section. One is used
+# again only when it holds what its file holds: nothing changed since it was read or saved, and the file's state
+# (size, times, inode) is the one it had then; else the file is read again. Values are then the same objects.
+_RESIDENT: dict[Path, Section] = resident.kept()
+
+
+def open_section(cache: Path, name: str, salt: str = "", resident: bool = False) -> Section:
+    """Open the section ``name`` of the store kept in the folder ``cache`` (normally ROOT/.cache); ``resident``: the
+    same object as this process's last open of it, when its file has not changed since (saves reading 20 MB)."""
+    path = cache / FILES[name]
+    if resident:
+        kept = _RESIDENT.get(path)
+        try:
+            state = _state(os.stat(path))
+        except OSError:
+            state = None
+        if kept is not None and not kept.changed and kept.salt == salt and state is not None and kept.state == state:
+            return kept
+    section = Section(path, salt)
+    if resident:
+        _RESIDENT[path] = section
+    return section

@@ -42,7 +42,7 @@ class Stamp:
 
 
 def _section(root: Path):
-    return open_section(root / ".cache", "stamp")
+    return open_section(root / ".cache", "stamp", resident=True)
 
 
 def _decode(inputs: str, value) -> Stamp | None:
