@@ -5,7 +5,8 @@ which is wrong wherever a page shows others: an edited entry's title stays old i
 whose files it did not look at, and the navigation. Here the generator writes every page, list and
 feed whose bytes change (and only those), so the changed files are exactly the pages to render again;
 they are found by comparing each source's size, mtime and inode with the last pass, and rendered through
-MkDocs' own pipeline (``incremental.build``). A page added or removed makes a full build of the language.
+MkDocs' own page pipeline by the MkDocs of the last full build, kept in this process (``incremental.Warm``).
+A page added or removed, or a change to mkdocs.yml, overrides/ or the images, makes a full build of the language.
 The pages are served from ``.cache/preview/`` (the build store: deleting it only costs a full build) under
 the site's path; each HTML page gets a small script that reloads it when a pass has finished (it asks the
 server, which answers as soon as the version changes: no polling delay).
@@ -53,6 +54,7 @@ class Preview:
         self.site = self.folder / self.here.rstrip("/") if self.here else self.folder
         self.sources: dict[str, list] | None = None
         self.shared = ""
+        self.warm: incremental.Warm | None = None  # the last full build's MkDocs, for the next passes
         self.version = 0
         self._passed = threading.Condition()  # notified when the version changes
         self._lock, self._indexing, self._again = threading.Lock(), False, False
@@ -62,31 +64,39 @@ class Preview:
         from mkdocs.exceptions import MkDocsException
         now = unchanged.sources(self.root, self.lang, self.langs)
         shared = unchanged.shared_inputs(self.root)  # mkdocs.yml, overrides/, the code: every page depends on them
-        edited = incremental.changed(self.sources, now) if shared == self.shared else None
+        edited = incremental.changed(self.sources, now) if shared == self.shared and self.warm else None
         try:
-            cfg = languages.load(self.root, self.lang, self.site)
-            if edited is None:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                from mkdocs.commands.build import build
-                build(cfg)
-                if self.here and (self.root / "content" / "assets").is_dir():  # the stylesheets are at the root
-                    shutil.copytree(self.root / "content" / "assets", self.folder / "assets", dirs_exist_ok=True)
-            elif edited:
+            if edited:
                 edited = incremental.with_includers(self.root / "content", self.here, edited, now)
-                for rel in [incremental.dest(s) for s in edited] + list(incremental.THEME_OUTPUTS):
-                    with contextlib.suppress(FileNotFoundError):
-                        (self.site / rel).unlink()
-                incremental.build(cfg)
-                log.info("preview: rendered %d changed page%s again", len(edited), "" if len(edited) == 1 else "s")
-            else:
+                try:
+                    self.warm.render(edited)
+                    log.info("preview: rendered %d changed page%s again", len(edited), "" if len(edited) == 1 else "s")
+                except incremental.Cold as exc:
+                    log.info("preview: building it in full (%s)", exc)
+                    edited = None
+            if edited is None:
+                self._build()
+            elif not edited:
                 return
         except (BuildError, MkDocsException, SystemExit, OSError) as exc:
             log.error("preview not updated: %s; it keeps the previous pages", exc)
-            self.sources = None  # the next pass builds everything again
+            self.sources, self.warm = None, None  # the next pass builds everything again
             return
         self.sources, self.shared = now, shared
         self._passed_one()
         self._index(background=edited is not None)
+
+    def _build(self) -> None:
+        """A full build of the language into an empty folder, its MkDocs kept for the next passes."""
+        self.warm = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+        docs = self.root / "content" / self.here
+        warm = incremental.Warm(languages.load(self.root, self.lang, self.site), lambda: languages._not_found(docs))
+        with languages.own_pages(self.lang, self.langs):
+            warm.build()
+        if self.here and (self.root / "content" / "assets").is_dir():  # the stylesheets are at the root
+            shutil.copytree(self.root / "content" / "assets", self.folder / "assets", dirs_exist_ok=True)
+        self.warm = warm
 
     def _passed_one(self) -> None:
         with self._passed:
