@@ -3,12 +3,15 @@ same bytes as a full build of the preview (scripts/publish/preview.py, increment
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 
 import pytest
 
 from conftest import make_site_repo
 from scripts import build as pipeline
+from scripts.publish import searchdelta
 from scripts.publish.preview import Preview
 
 
@@ -19,7 +22,7 @@ def _tree(folder):
 
 
 def _preview(repo, lang, monkeypatch) -> Preview:
-    monkeypatch.setattr(Preview, "_run_pagefind", lambda self: None)  # the index is the same either way
+    monkeypatch.setattr(Preview, "_index", lambda self, *args, **kwargs: None)  # the search: its own test
     assert pipeline.generate(repo.root, langs=[lang]).ok
     preview = Preview(repo.root, lang)
     preview.update()
@@ -87,3 +90,40 @@ def test_a_warning_in_an_edit_keeps_the_pages_and_the_next_pass_builds_in_full(t
     page.write_text(text, "utf-8")
     preview.update()  # a full build again, kept for the next pass
     assert preview.warm is not None and preview.version == 2
+
+
+def _indexed(preview, seconds=120.0) -> None:
+    end = time.monotonic() + seconds
+    while preview._indexing and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not preview._indexing
+
+
+def test_after_an_edit_the_preview_indexes_only_the_changed_pages_into_a_delta(tmp_path, caplog):
+    repo = make_site_repo(tmp_path)
+    assert pipeline.generate(repo.root, langs=["en"]).ok
+    preview = Preview(repo.root, "en")
+    preview.update()
+    bundle = preview.folder / "pagefind"
+    assert searchdelta.KEY not in _json(bundle / "pagefind-entry.json") and not (bundle / "delta").exists()
+    _edit(repo, "en", next((repo.root / "evidence" / "entries").rglob("2016-01-07-regulator-communique.yaml")),
+          "calls break the", "calls quibble the")
+    with caplog.at_level(logging.WARNING):
+        preview.update()
+        _indexed(preview)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    entry, delta = _json(bundle / "pagefind-entry.json"), _json(bundle / "delta" / "pagefind-entry.json")
+    stale = entry[searchdelta.KEY]["en"]
+    assert len(stale) == 1 and (bundle / "fragment" / f"{stale[0]}.pf_fragment").is_file()  # the primary's old copy
+    assert delta["languages"]["en"]["page_count"] == 1  # the lists' indexed text did not change
+    assert delta["languages"]["en"][searchdelta.BASE] == entry["languages"]["en"]["hash"]
+    assert [searchdelta._fragment_url(p) for p in (bundle / "delta" / "fragment").iterdir()] == [
+        "/entries/2016-01-07-regulator-communique/"]
+    assert not list((bundle / "delta").glob("*.js")) and not (preview.root / ".cache" / "preview-search").exists()
+    preview.sources = None  # a full build indexes in full: no delta left
+    preview.update()
+    assert searchdelta.KEY not in _json(bundle / "pagefind-entry.json") and not (bundle / "delta").exists()
+
+
+def _json(path):
+    return json.loads(path.read_text("utf-8"))
