@@ -160,6 +160,7 @@ class Warm:
     def __init__(self, cfg, not_found: Callable[[], dict]):
         self.cfg, self._not_found = cfg, not_found
         self.files = self.nav = self.env = None
+        self.pages: list = []  # the Files of the site's pages: fixed while no source is added or removed
 
     def build(self) -> None:
         """MkDocs' full build, keeping its Files, nav and environment (as the last handler of their events)."""
@@ -176,6 +177,7 @@ class Warm:
             self.cfg.plugins.events[name].append(keep(name))
         mk.build(self.cfg)
         self.files, self.nav, self.env = kept["files"], kept["nav"], kept["env"]
+        self.pages = self.files.documentation_pages()  # once, not twice a pass (21,000 File tests at 10,000 entries)
 
     def render(self, edited: list[str]) -> None:
         """Write again the outputs of the sources ``edited`` (Cold for one MkDocs has no File of). A warning while
@@ -208,7 +210,7 @@ class Warm:
         for page in pages:
             _forget(page)
             mk._populate_page(page, self.cfg, self.files)
-        for file in self.files.documentation_pages():
+        for file in self.pages:
             file.page.validate_anchor_links(files=self.files, log_level=self.cfg.validation.links.anchors)
         return pages
 
@@ -224,9 +226,8 @@ class Warm:
         if not_found != cfg.extra.get("not_found"):
             cfg.extra["not_found"] = not_found
             mk._build_theme_template("404.html", self.env, files, cfg, self.nav)
-        doc_files = files.documentation_pages()
         for page in pages:
-            mk._build_page(page, cfg, doc_files, self.nav, self.env)
+            mk._build_page(page, cfg, self.pages, self.nav, self.env)
         cfg.plugins.on_post_build(config=cfg)
 
 
