@@ -5,7 +5,8 @@ which is wrong wherever a page shows others: an edited entry's title stays old i
 whose files it did not look at, and the navigation. Here the generator writes every page, list and
 feed whose bytes change (and only those), so the changed files are exactly the pages to render again;
 they are found by comparing each source's size, mtime and inode with the last pass, and rendered through
-MkDocs' own pipeline (``incremental.build``). A page added or removed makes a full build of the language.
+MkDocs' own page pipeline by the MkDocs of the last full build, kept in this process (``incremental.Warm``).
+A page added or removed, or a change to mkdocs.yml, overrides/ or the images, makes a full build of the language.
 The pages are served from ``.cache/preview/`` (the build store: deleting it only costs a full build) under
 the site's path; each HTML page gets a small script that reloads it when a pass has finished (it asks the
 server, which answers as soon as the version changes: no polling delay).
@@ -16,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import logging
+import os
 import shutil
 import sys
 import threading
@@ -25,10 +28,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from .. import config as site_config
 from ..evidence.problems import BuildError
-from . import incremental, languages, searchtext, unchanged
+from . import incremental, languages, searchdelta, searchtext, unchanged
+from .searchparts import ENTRY
 
 log = logging.getLogger(__name__)
 VERSION = "/.preview-version"
+BEHIND = 19  # the nice value of the search index made behind the served pages (the lowest priority)
 WAIT = 20.0  # seconds the server holds a page's question "is there a pass after version N?" before saying no
 # The page asks "is there a pass after the version I show?" (written in when it is served, so a pass ending before
 # its first question is not missed) and is answered as soon as one ends: it reloads without a poll's delay. Only a
@@ -53,40 +58,52 @@ class Preview:
         self.site = self.folder / self.here.rstrip("/") if self.here else self.folder
         self.sources: dict[str, list] | None = None
         self.shared = ""
+        self.warm: incremental.Warm | None = None  # the last full build's MkDocs, for the next passes
         self.version = 0
         self._passed = threading.Condition()  # notified when the version changes
         self._lock, self._indexing, self._again = threading.Lock(), False, False
+        self._changed: set[str] = set()  # the pages rendered since the last full search index
+        self._ids: dict[str, str] | None = None  # url -> id of that index's pages (searchdelta)
 
     def update(self) -> None:
         """Build what changed since the last pass (everything the first time); log a failure, keep the pages."""
         from mkdocs.exceptions import MkDocsException
         now = unchanged.sources(self.root, self.lang, self.langs)
         shared = unchanged.shared_inputs(self.root)  # mkdocs.yml, overrides/, the code: every page depends on them
-        edited = incremental.changed(self.sources, now) if shared == self.shared else None
+        edited = incremental.changed(self.sources, now) if shared == self.shared and self.warm else None
         try:
-            cfg = languages.load(self.root, self.lang, self.site)
-            if edited is None:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                from mkdocs.commands.build import build
-                build(cfg)
-                if self.here and (self.root / "content" / "assets").is_dir():  # the stylesheets are at the root
-                    shutil.copytree(self.root / "content" / "assets", self.folder / "assets", dirs_exist_ok=True)
-            elif edited:
+            if edited:
                 edited = incremental.with_includers(self.root / "content", self.here, edited, now)
-                for rel in [incremental.dest(s) for s in edited] + list(incremental.THEME_OUTPUTS):
-                    with contextlib.suppress(FileNotFoundError):
-                        (self.site / rel).unlink()
-                incremental.build(cfg)
-                log.info("preview: rendered %d changed page%s again", len(edited), "" if len(edited) == 1 else "s")
-            else:
+                try:
+                    self.warm.render(edited)
+                    log.info("preview: rendered %d changed page%s again", len(edited), "" if len(edited) == 1 else "s")
+                except incremental.Cold as exc:
+                    log.info("preview: building it in full (%s)", exc)
+                    edited = None
+            if edited is None:
+                self._build()
+            elif not edited:
                 return
         except (BuildError, MkDocsException, SystemExit, OSError) as exc:
             log.error("preview not updated: %s; it keeps the previous pages", exc)
-            self.sources = None  # the next pass builds everything again
+            self.sources, self.warm = None, None  # the next pass builds everything again
             return
         self.sources, self.shared = now, shared
         self._passed_one()
-        self._index(background=edited is not None)
+        pages = [self.here + incremental.dest(rel) for rel in edited or () if rel.endswith(".md")]
+        self._index(background=edited is not None, pages=pages)
+
+    def _build(self) -> None:
+        """A full build of the language into an empty folder, its MkDocs kept for the next passes."""
+        self.warm = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+        docs = self.root / "content" / self.here
+        warm = incremental.Warm(languages.load(self.root, self.lang, self.site), lambda: languages._not_found(docs))
+        with languages.own_pages(self.lang, self.langs):
+            warm.build()
+        if self.here and (self.root / "content" / "assets").is_dir():  # the stylesheets are at the root
+            shutil.copytree(self.root / "content" / "assets", self.folder / "assets", dirs_exist_ok=True)
+        self.warm = warm
 
     def _passed_one(self) -> None:
         with self._passed:
@@ -99,9 +116,13 @@ class Preview:
             self._passed.wait_for(lambda: str(self.version) != seen, timeout)
             return self.version
 
-    def _index(self, background: bool) -> None:
-        """Index the preview for its search: at once after a full build, behind the served pages after an
-        edit (Pagefind reads the whole language, seconds at 10,000 entries; the edited page must not wait)."""
+    def _index(self, background: bool, pages: list[str] = ()) -> None:
+        """Index the preview for its search: in full at once after a full build; after an edit behind the served
+        pages, only the pages changed since the last full index (``pages``: this pass's), as the build's delta."""
+        with self._lock:
+            if not background:
+                self._changed, self._ids = set(), None
+            self._changed.update(pages)
         if not background:
             return self._run_pagefind()
         with self._lock:
@@ -112,19 +133,80 @@ class Preview:
         threading.Thread(target=self._index_until_current, daemon=True).start()
 
     def _index_until_current(self) -> None:
+        _behind()
         while True:
-            self._run_pagefind()
+            self._index_changes()
             with self._lock:
                 if not self._again:
                     self._indexing = False
                     return
                 self._again = False
 
+    def _index_changes(self) -> None:
+        """Pagefind over the pages changed since the last full index, into pagefind/delta/ (searchdelta.py); over
+        the whole language when they are more than searchdelta.BOUND."""
+        with self._lock:
+            pages = sorted(self._changed)
+        if len(pages) > searchdelta.BOUND:
+            with self._lock:
+                self._changed.difference_update(pages)
+                self._ids = None
+            return self._run_pagefind()
+        bundle, stage = self.folder / unchanged.SEARCH, self.root / ".cache" / "preview-search"
+        try:
+            if self._ids is None:  # the full index's page ids, read once (10,000 fragments' heads)
+                self._ids = searchdelta._urls(bundle / "fragment", self.lang)
+            pages = [rel for rel in pages if (self.folder / rel).is_file()]
+            shutil.rmtree(stage, ignore_errors=True)
+            delta = searchdelta.run(self.folder, self.lang, searchdelta.Delta(
+                pages, [self._ids.get(searchdelta._url(rel), "") for rel in pages]), stage)
+            _install(bundle, stage / unchanged.SEARCH, self.lang, delta)
+        except (BuildError, OSError, ValueError, KeyError) as exc:
+            log.warning("preview search not updated: %s", exc)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
     def _run_pagefind(self) -> None:
         try:
+            shutil.rmtree(self.folder / unchanged.SEARCH / searchdelta.DELTA, ignore_errors=True)
             searchtext.run_pagefind(self.folder)
         except (BuildError, OSError) as exc:
             log.warning("preview search not updated: %s", exc)
+
+
+def _install(bundle: Path, made: Path, lang: str, delta) -> None:
+    """Put the delta ``made`` in place of the bundle's last one and list the ids it replaces in its entry file, as
+    the build does (searchparts._deltas); no pages: the full index is right as it is."""
+    entry = json.loads((bundle / ENTRY).read_text("utf-8"))
+    entry.pop(searchdelta.KEY, None)
+    old = bundle.with_name(bundle.name + "-old-delta")
+    shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.rename(bundle / searchdelta.DELTA, old)
+    if delta.pages:
+        head = json.loads((made / ENTRY).read_text("utf-8"))
+        head["languages"][lang][searchdelta.BASE] = entry["languages"][lang]["hash"]
+        _write_json(made / ENTRY, head)
+        os.rename(made, bundle / searchdelta.DELTA)
+        entry[searchdelta.KEY] = {lang: delta.stale}
+    _write_json(bundle / ENTRY, entry)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """As the build writes Pagefind's entry files (sorted, compact), by a rename: a reader never sees half of one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
+    os.replace(tmp, path)
+
+
+def _behind() -> None:
+    """Lower this thread's priority, and so that of the Pagefind it starts, below the next pass's (Linux: a thread's
+    nice value is its own, and a child inherits its parent thread's): on 2 cores its seconds of CPU after every edit
+    must not slow the pass that renders the next one. Elsewhere the nice value is the process's: left as it is."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BEHIND)
 
 
 def _handler(preview: Preview, base: str):
