@@ -5,6 +5,8 @@ overwritten or deleted only if it is recorded there and still holds what we wrot
 other file at a generated path is hand-written and is never touched (the build stops
 with an error instead).
 
+A write killed part way is cleaned up by the next one (scripts/publish/interrupted.py).
+
 Large files the site publishes as they are (images) do not go into content/: they are listed
 in a generated file that scripts/publish/links.py makes and reads.
 """
@@ -25,14 +27,12 @@ from typing import Callable
 from .. import parallel
 from ..evidence.problems import BuildError
 from ..store.files import replace, replace_with
+from . import interrupted
+from .interrupted import WRITING
 from .temporary import kill_point
 
 log = logging.getLogger(__name__)
 MANIFEST = ".generated.json"
-# There while the writer writes: a write killed part way leaves it, and the ``.NAME.PID.tmp`` files of the files it
-# was writing (store.files.replace_with), which the next write removes.
-WRITING = ".generated.writing"
-_TEMPORARY = re.compile(r"\.(.+)\.[0-9]+\.tmp")
 _DIGEST = re.compile(r"[0-9a-f]{64}|key:.+")
 
 
@@ -155,7 +155,10 @@ class Writer:
         stats = WriteStats()
         planned = self.plan(outputs)
         todo = sorted(planned.items())
-        self._begin(planned)
+        try:
+            interrupted.begin(self.root, set(planned) | set(self.previous))
+        except OSError as exc:
+            raise BuildError(f"cannot write into content/: {reason(exc)}; nothing was changed") from None
         # on every core: a cold build writes 60,000 files, each a few system calls
         parts = parallel.map_slices(self._write_slice, todo, len(todo))
         stats.written, stats.unchanged = sum(p.written for p, _ in parts), sum(p.unchanged for p, _ in parts)
@@ -167,30 +170,16 @@ class Writer:
             rel = MANIFEST
             self._save({**kept, **{r: d for r, (_, d) in planned.items()}})
             rel = WRITING
-            os.unlink(self.root / WRITING)
+            interrupted.end(self.root)
         except OSError as exc:
-            with contextlib.suppress(OSError):  # a write that failed removed its temporary file (replace_with)
-                os.unlink(self.root / WRITING)
+            with contextlib.suppress(OSError):
+                interrupted.end(self.root)
             self._note_written(planned, [r for p, _ in parts for r in p.done])
             n = stats.written + stats.removed
             done = (f"{n} other generated file{'s were' if n != 1 else ' was'} changed; the next build finishes the job"
                     if n else "nothing else was changed")
             raise BuildError(f"cannot write content/{rel}: {reason(exc)}; {done}") from None
         return stats
-
-    def _begin(self, planned: dict[str, tuple[Output, str]]) -> None:
-        """Remove what a killed write left (only temporary files named after a file we generate), then mark this
-        one as under way."""
-        marker = self.root / WRITING
-        if os.path.lexists(marker):
-            removed = _remove_temporary(self.root, set(planned) | set(self.previous))
-            if removed:
-                log.info("removed %d temporary file%s left by an interrupted write", removed, "s" * (removed != 1))
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            open(marker, "wb").close()
-        except OSError as exc:
-            raise BuildError(f"cannot write into content/: {reason(exc)}; nothing was changed") from None
 
     def _note_written(self, planned: dict[str, tuple[Output, str]], done: list[str]) -> None:
         """After a failed write, record what the slices that went on wrote: the next run must know those files
@@ -271,28 +260,6 @@ class Writer:
     def _save(self, manifest: dict[str, str]) -> None:
         replace(self.manifest_path, (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode("utf-8"))
         self.previous = manifest
-
-
-def _remove_temporary(root: Path, generated: set[str]) -> int:
-    """Remove the ``.NAME.PID.tmp`` files beside the ``generated`` paths (nothing else: never a file we did not
-    make); how many. One listing per folder."""
-    names: dict[str, set[str]] = {}
-    for rel in generated:
-        folder, _, name = rel.rpartition("/")
-        names.setdefault(folder, set()).add(name)
-    removed = 0
-    for folder, ours in names.items():
-        try:
-            listing = os.listdir(os.path.join(root, folder))
-        except OSError:
-            continue
-        for name in listing:
-            m = _TEMPORARY.fullmatch(name)
-            if m and m.group(1) in ours:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(root, folder, name))
-                    removed += 1
-    return removed
 
 
 def _regular(path: str) -> bool:

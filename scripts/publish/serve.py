@@ -163,7 +163,8 @@ def serve(root: Path, regenerate: Callable[[str], None], addr: str = "127.0.0.1:
 
 def _generated(content: Path) -> Callable[[str], bool]:
     """Whether a path is one the generator writes into ``content`` (its manifest lists them), read once a pass."""
-    from .output import MANIFEST, WRITING, Writer
+    from .interrupted import WRITING
+    from .output import MANIFEST, Writer
     prefix, known = os.path.abspath(content) + os.sep, {"stamp": None, "paths": frozenset()}
 
     def ignore(path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -18,9 +19,18 @@ def replace(path: Path, data: bytes) -> None:
     replace_with(path, lambda tmp: tmp.write_bytes(data))
 
 
+_TEMPORARY = re.compile(r"\.(.+)\.[0-9]+\.tmp")
+
+
 def is_temporary(name: str) -> bool:
-    """Whether a file name is one of replace_with's temporary files (``.NAME.PID.tmp``)."""
+    """Whether a file name may be one of replace_with's temporary files (``.NAME.PID.tmp``)."""
     return name.startswith(".") and name.endswith(".tmp")
+
+
+def temporary_for(name: str) -> str | None:
+    """The NAME whose temporary file (``.NAME.PID.tmp``, as replace_with names it) ``name`` is, else None."""
+    m = _TEMPORARY.fullmatch(name)
+    return m.group(1) if m else None
 
 
 def replace_with(path: Path, fill: Callable[[Path], None]) -> None:
