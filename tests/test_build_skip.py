@@ -377,7 +377,7 @@ def test_an_edit_build_links_the_last_site_in_while_the_generation_runs(tmp_path
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     for lang in ("en", "fr", "ar"):
         stored = ids.get(lang, entry["languages"][lang]["hash"])
-        assert stored and stored == searchdelta._urls(site / "pagefind" / "fragment", lang)
+        assert stored and stored == searchdelta.page_ids(site / "pagefind" / "fragment", lang)
     monkeypatch.undo()
     incremental = _pages_of(site)
     (repo.root / ".cache" / "site.json").unlink()

@@ -166,10 +166,10 @@ def test_404_page_speaks_the_site_language_with_key_events_and_ways_in(pages_sit
 
 def test_404_page_falls_back_to_material_before_a_first_generation(tmp_path):
     from scripts.publish import languages
-    assert languages._not_found(tmp_path) == {}
+    assert languages.not_found(tmp_path) == {}
     (tmp_path / "_generated").mkdir()
     (tmp_path / "_generated" / "notfound.json").write_text("[1]")
-    assert languages._not_found(tmp_path) == {}
+    assert languages.not_found(tmp_path) == {}
 
 
 # 3. Lists narrowed by type and year ------------------------------------------------------------

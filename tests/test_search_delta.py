@@ -237,8 +237,8 @@ def test_a_delta_page_outside_the_site_is_not_trusted(tmp_path, monkeypatch):
         {"languages": {"en": {"hash": "en_1234567"}}, searchdelta.KEY: {"en": ["en_abcdef1"]}}), "utf-8")
     (bundle / searchdelta.DELTA / "pagefind-entry.json").write_text(json.dumps(
         {"languages": {"en": {searchdelta.BASE: "en_1234567"}}}), "utf-8")
-    monkeypatch.setattr(searchdelta, "_urls", lambda *a: {"/entries/x/": "en_0000001"})
+    monkeypatch.setattr(searchdelta, "page_ids", lambda *a: {"/entries/x/": "en_0000001"})
     assert searchdelta.previous(bundle, "en").pages == ["entries/x/index.html"]
-    monkeypatch.setattr(searchdelta, "_urls", lambda *a: {"/%2E%2E/%2E%2E/etc/": "en_0000001"})
+    monkeypatch.setattr(searchdelta, "page_ids", lambda *a: {"/%2E%2E/%2E%2E/etc/": "en_0000001"})
     with pytest.raises(searchdelta.Untrusted, match="one of its pages is outside the site"):
         searchdelta.previous(bundle, "en")

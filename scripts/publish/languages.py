@@ -64,7 +64,7 @@ def _nav(items, tr):
     return items
 
 
-def _not_found(docs: Path) -> dict:
+def not_found(docs: Path) -> dict:
     """The 404 page's title and body the generator rendered (render/notfound.py); {} before a first run."""
     try:  # a regular file, not a link (like every file the build reads)
         data = json.loads(files.read_bytes(docs / "_generated" / "notfound.json"))
@@ -107,7 +107,7 @@ def load(root: Path, lang: str, site_dir: Path):
     cfg.extra["og_alternates"] = [og_locale(x) for x in langs.all if x != lang]
     cfg.extra["source_label"] = text.gettext(SOURCE_LABEL)  # overrides/partials/source.html
     cfg.extra["licence_note"] = text.gettext(LICENCE_NOTE)  # overrides/partials/copyright.html
-    cfg.extra["not_found"] = _not_found(content / here)  # overrides/404.html
+    cfg.extra["not_found"] = not_found(content / here)  # overrides/404.html
     cfg.extra["search_text"] = {k: text.gettext(v) for k, v in UI_STRINGS.items()}  # overrides/partials/search.html
     if not Path(cfg.docs_dir).is_dir():
         raise BuildError(f"content/{here} is missing: the site's language {lang} needs its pages there")

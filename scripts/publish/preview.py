@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 from .. import config as site_config
 from ..evidence.problems import BuildError
 from . import incremental, languages, searchdelta, searchtext, unchanged
-from .searchparts import ENTRY
+from .searchparts import ENTRY, write_entry
 
 log = logging.getLogger(__name__)
 VERSION = "/.preview-version"
@@ -98,7 +98,7 @@ class Preview:
         self.warm = None
         shutil.rmtree(self.folder, ignore_errors=True)
         docs = self.root / "content" / self.here
-        warm = incremental.Warm(languages.load(self.root, self.lang, self.site), lambda: languages._not_found(docs))
+        warm = incremental.Warm(languages.load(self.root, self.lang, self.site), lambda: languages.not_found(docs))
         with languages.own_pages(self.lang, self.langs):
             warm.build()
         if self.here and (self.root / "content" / "assets").is_dir():  # the stylesheets are at the root
@@ -155,11 +155,11 @@ class Preview:
         bundle, stage = self.folder / unchanged.SEARCH, self.root / ".cache" / "preview-search"
         try:
             if self._ids is None:  # the full index's page ids, read once (10,000 fragments' heads)
-                self._ids = searchdelta._urls(bundle / "fragment", self.lang)
+                self._ids = searchdelta.page_ids(bundle / "fragment", self.lang)
             pages = [rel for rel in pages if (self.folder / rel).is_file()]
             shutil.rmtree(stage, ignore_errors=True)
             delta = searchdelta.run(self.folder, self.lang, searchdelta.Delta(
-                pages, [self._ids.get(searchdelta._url(rel), "") for rel in pages]), stage)
+                pages, [self._ids.get(searchdelta.page_url(rel), "") for rel in pages]), stage)
             _install(bundle, stage / unchanged.SEARCH, self.lang, delta)
         except (BuildError, OSError, ValueError, KeyError) as exc:
             log.warning("preview search not updated: %s", exc)
@@ -186,18 +186,11 @@ def _install(bundle: Path, made: Path, lang: str, delta) -> None:
     if delta.pages:
         head = json.loads((made / ENTRY).read_text("utf-8"))
         head["languages"][lang][searchdelta.BASE] = entry["languages"][lang]["hash"]
-        _write_json(made / ENTRY, head)
+        write_entry(made / ENTRY, head)
         os.rename(made, bundle / searchdelta.DELTA)
         entry[searchdelta.KEY] = {lang: delta.stale}
-    _write_json(bundle / ENTRY, entry)
+    write_entry(bundle / ENTRY, entry)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """As the build writes Pagefind's entry files (sorted, compact), by a rename: a reader never sees half of one."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
-    os.replace(tmp, path)
 
 
 def _behind() -> None:

@@ -94,7 +94,7 @@ def previous(old_bundle: Path, lang: str) -> Delta | None:
     base = _get(entry, "languages", lang, "hash")
     if not base or _get(_json(old_bundle / DELTA / "pagefind-entry.json"), "languages", lang, BASE) != base:
         raise Untrusted("it was not made against the index it would complete")
-    pages = sorted(_rel(u) for u in _urls(old_bundle / DELTA / "fragment", lang))
+    pages = sorted(_rel(u) for u in page_ids(old_bundle / DELTA / "fragment", lang))
     if any(".." in rel.split("/") for rel in pages):
         raise Untrusted("one of its pages is outside the site")
     return Delta(pages, stale)
@@ -121,7 +121,7 @@ def _json(path: Path) -> dict:
     return data
 
 
-def _urls(fragments: Path, lang: str, wanted: set[str] | None = None) -> dict[str, str]:
+def page_ids(fragments: Path, lang: str, wanted: set[str] | None = None) -> dict[str, str]:
     """url -> id of ``lang``'s fragments in ``fragments``; with ``wanted``, only those urls (the scan stops once
     they are all found)."""
     found: dict[str, str] = {}
@@ -159,7 +159,8 @@ def _rel(url: str) -> str:
     return rel + "index.html" if rel.endswith("/") or not rel else rel
 
 
-def _url(rel: str) -> str:
+def page_url(rel: str) -> str:
+    """The url Pagefind records for the site file ``rel`` (a folder's index.html: the folder)."""
     return "/" + (rel[:-len("index.html")] if rel.endswith("index.html") else rel)
 
 
@@ -180,7 +181,7 @@ def primary_ids(cache: Path, bundle: Path, langs: list[str]) -> dict[str, dict[s
             ids = section.get(lang, base)
             if not (isinstance(ids, dict) and all(isinstance(u, str) and isinstance(i, str) and _ID.fullmatch(i)
                                                   for u, i in ids.items())):
-                ids = _urls(bundle / "fragment", lang)
+                ids = page_ids(bundle / "fragment", lang)
                 section.put(lang, base, ids)
         except Untrusted as exc:
             log.debug("%s: no page ids of its search index (%s)", lang, exc)
@@ -208,13 +209,13 @@ def plan(new: Path, old: Path, lang: str, langs: site_config.Languages, sources:
             return None
         if any(not (new / rel).is_file() for rel in pages):
             raise Untrusted("one of its pages is gone")
-        wanted = {_url(rel) for rel in pages}
+        wanted = {page_url(rel) for rel in pages}
         ids = {u: ids[u] for u in wanted if u in ids} if ids is not None else \
-            _urls(bundle / "fragment", lang, wanted) if pages else {}
+            page_ids(bundle / "fragment", lang, wanted) if pages else {}
     except Untrusted as exc:
         log.info("%s: the search index's last delta cannot be used (%s): indexing it in full", lang, exc)
         return None
-    return Delta(pages, [ids.get(_url(rel), "") for rel in pages])
+    return Delta(pages, [ids.get(page_url(rel), "") for rel in pages])
 
 
 def run(new: Path, lang: str, delta: Delta, stage: Path) -> Delta:
@@ -223,7 +224,7 @@ def run(new: Path, lang: str, delta: Delta, stage: Path) -> Delta:
     primary = dict(zip(delta.pages, delta.stale))
     ids = _run_over(new, lang, delta.pages, stage / "1")
     # a page whose bytes changed but not its indexed text (a list's links) has the primary's id: left out
-    pages = [rel for rel in delta.pages if not (primary.get(rel) and ids.get(_url(rel)) == primary[rel])]
+    pages = [rel for rel in delta.pages if not (primary.get(rel) and ids.get(page_url(rel)) == primary[rel])]
     if not pages:
         return Delta([], [])
     made = stage / "1"
@@ -243,4 +244,4 @@ def _run_over(new: Path, lang: str, pages: list[str], stage: Path) -> dict[str, 
     out = stage / SEARCH
     for path in [out / "pagefind.js", *out.glob("wasm.*")]:
         path.unlink(missing_ok=True)  # pagefind.js merges an index with the primary's script and wasm
-    return _urls(out / "fragment", lang)
+    return page_ids(out / "fragment", lang)

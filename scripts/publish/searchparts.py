@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import config as site_config
+from ..store.files import replace
 from . import searchdelta, tree
 from .searchtext import run_pagefind, stage as stage_page
 from .temporary import kill_point
@@ -63,7 +64,7 @@ def index(new: Path, old: Path, langs: site_config.Languages, keep: list[str], s
     before = _entry(old / SEARCH / ENTRY) if reused and ahead else {}
     if before and not (new / SEARCH).exists() and set(reused) == set(before["languages"]):
         os.replace(ahead, new / SEARCH)  # what _merge would link, linked already
-        _write(new / SEARCH / ENTRY, {k: v for k, v in before.items() if k != searchdelta.KEY})
+        write_entry(new / SEARCH / ENTRY, {k: v for k, v in before.items() if k != searchdelta.KEY})
     elif reused:
         _merge(old / SEARCH, new / SEARCH, reused)
     if kept or fresh:
@@ -142,16 +143,17 @@ def _deltas(new: Path, old: Path, kept: dict, fresh: dict, stage: Path) -> None:
                  "" if len(delta.pages) == 1 else "s")
     if not langs_of:
         return
-    _write(bundle / ENTRY, {k: v for k, v in head.items() if k != searchdelta.KEY} | {"languages": langs_of})
-    _write(new / SEARCH / ENTRY, primary | {searchdelta.KEY: stale})
+    write_entry(bundle / ENTRY, {k: v for k, v in head.items() if k != searchdelta.KEY} | {"languages": langs_of})
+    write_entry(new / SEARCH / ENTRY, primary | {searchdelta.KEY: stale})
 
 
 def _entry(path: Path) -> dict:
     return json.loads(path.read_text("utf-8"))
 
 
-def _write(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
+def write_entry(path: Path, data: dict) -> None:
+    """A Pagefind entry file as the build writes them (sorted, compact), in one step: the preview's is being read."""
+    replace(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 def _pages(site: Path, langs: site_config.Languages) -> dict[str, list[str]]:
@@ -173,7 +175,7 @@ def _merge(old: Path, new: Path, keep: list[str]) -> None:
     else:
         now = _entry(new / ENTRY)
     now["languages"].update({k: v for k, v in before["languages"].items() if k in keep})
-    _write(new / ENTRY, now)
+    write_entry(new / ENTRY, now)
 
 
 def _link(old: Path, new: Path, keep: list[str], shared: bool) -> None:
